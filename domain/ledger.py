@@ -1,0 +1,168 @@
+"""The event-sourced application and the one place every command runs.
+
+``Ledger`` is the eventsourcing Application that owns the event store: one ordered notification
+log for every aggregate, so projections and the integration feed see one sequence, and a command
+can save several aggregates in one atomic write.
+
+``CommandRunner.run(decide)`` is the command path: a fresh unit of work loads aggregates,
+``decide`` checks the rules and records events, then everything it touched is saved at once. If a
+concurrent writer got there first the store refuses the whole write, and the command is run again
+from fresh state (bounded, with jittered back-off). An ``Idempotency-Key`` from the context is
+saved in the same write, so a repeated request can never apply twice.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import event
+from eventsourcing.persistence import IntegrityError
+
+from domain import context
+from domain.base import Aggregate
+from domain.errors import ConcurrencyError, IdempotencyKeyReusedError, NotFoundError
+
+T = TypeVar("T")
+A = TypeVar("A", bound=Aggregate)
+
+NAMESPACE = uuid5(NAMESPACE_URL, "https://steelyard.example/ids")
+
+
+def stable_id(kind: str, key: str) -> UUID:
+    """A deterministic aggregate id: two writers creating the same one collide in the store."""
+    return uuid5(NAMESPACE, f"{kind}:{key}")
+
+
+class Ledger(Application[UUID]):
+    name = "steelyard"
+
+    def head(self) -> int:
+        """The position of the newest event in the store (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+
+class Claim(Aggregate):
+    """Makes a value unique across the store (a phone, a bank reference, a company code)."""
+
+    @staticmethod
+    def create_id(kind: str, value: str) -> UUID:
+        return stable_id(f"claim:{kind}", value)
+
+    @event("Made")
+    def __init__(self, kind: str, value: str, owner_id: UUID) -> None:
+        self.kind = kind
+        self.value = value
+        self.owner_id = owner_id
+
+    def transfer(self, owner_id: UUID) -> None:
+        self._transferred(owner_id=owner_id)
+
+    @event("Transferred")
+    def _transferred(self, owner_id: UUID) -> None:
+        self.owner_id = owner_id
+
+
+class IdempotencyRecord(Aggregate):
+    """A request that was processed, with the result its first response carried."""
+
+    @staticmethod
+    def create_id(key: str) -> UUID:
+        return stable_id("idempotency", key)
+
+    @event("Recorded")
+    def __init__(self, key: str, fingerprint: str, result: Any) -> None:
+        self.key = key
+        self.fingerprint = fingerprint
+        self.result = result
+
+
+class UnitOfWork:
+    """What one attempt of a command loaded and created; saved together at the end."""
+
+    def __init__(self, app: Ledger) -> None:
+        self.app = app
+        self._touched: dict[UUID, Aggregate] = {}
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        if aggregate_id in self._touched:
+            found = self._touched[aggregate_id]
+        else:
+            try:
+                found = self.app.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                return None
+            self._touched[aggregate_id] = found
+        return found if isinstance(found, cls) else None
+
+    def get(self, cls: type[A], aggregate_id: UUID, what: str | None = None) -> A:
+        found = self.find(cls, aggregate_id)
+        if found is None:
+            raise NotFoundError(what or cls.__name__.lower())
+        return found
+
+    def add(self, *aggregates: Aggregate) -> None:
+        for aggregate in aggregates:
+            self._touched[aggregate.id] = aggregate
+
+    def claim(self, kind: str, value: str, owner_id: UUID) -> bool:
+        """Claim a unique value for an owner; False if someone else holds it."""
+        existing = self.find(Claim, Claim.create_id(kind, value))
+        if existing is not None:
+            return existing.owner_id == owner_id
+        self.add(Claim(kind=kind, value=value, owner_id=owner_id))
+        return True
+
+    def owner_of(self, kind: str, value: str) -> UUID | None:
+        claim = self.find(Claim, Claim.create_id(kind, value))
+        return claim.owner_id if claim else None
+
+    def pending(self) -> list[Aggregate]:
+        return [a for a in self._touched.values() if a.pending_events]
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    result: T
+    position: int  # the notification id of the last event this command wrote (or the head)
+    replayed: bool = False
+
+
+class CommandRunner:
+    def __init__(self, app: Ledger, attempts: int = 12, backoff: float = 0.004) -> None:
+        self.app = app
+        self.attempts = attempts
+        self.backoff = backoff
+
+    def run(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T]:
+        idempotency = context.current().idempotency
+        for attempt in range(self.attempts):
+            uow = UnitOfWork(self.app)
+            if idempotency is not None:
+                replay = self._replay(uow, *idempotency)
+                if replay is not None:
+                    return replay
+            result = decide(uow)
+            if idempotency is not None:
+                uow.add(IdempotencyRecord(idempotency[0], idempotency[1], result))
+            try:
+                recordings = self.app.save(*uow.pending())
+            except IntegrityError:
+                time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt, 6))))
+                continue
+            positions = [r.notification.id for r in recordings]
+            return Outcome(result, max(positions) if positions else self.app.head())
+        raise ConcurrencyError()
+
+    def _replay(self, uow: UnitOfWork, key: str, fingerprint: str) -> Outcome[Any] | None:
+        record = uow.find(IdempotencyRecord, IdempotencyRecord.create_id(key))
+        if record is None:
+            return None
+        if record.fingerprint != fingerprint:
+            raise IdempotencyKeyReusedError()
+        return Outcome(record.result, self.app.head(), replayed=True)

@@ -1,0 +1,116 @@
+"""Departments, roles (named permission sets), sub-accounts and member levels."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from domain import context
+from domain.access import require_buyer_permission, require_company_visible, require_role
+from domain.account import Account
+from domain.context import Role
+from domain.errors import ConflictError
+from domain.identity import PasswordHasher, check_password_policy, normalise_phone
+from domain.ledger import CommandRunner, Outcome, UnitOfWork
+
+
+class MemberService:
+    def __init__(self, runner: CommandRunner, hasher: PasswordHasher) -> None:
+        self.runner = runner
+        self.hasher = hasher
+
+    def _manage(self, account_id: UUID) -> None:
+        require_buyer_permission(context.current().actor, account_id, "members.manage")
+
+    def create_department(self, account_id: UUID, name: str) -> Outcome[dict[str, Any]]:
+        self._manage(account_id)
+
+        def decide(uow: UnitOfWork) -> dict[str, Any]:
+            department_id = uow.get(Account, account_id, "account").create_department(name)
+            return {"department_id": department_id, "name": name.strip()}
+
+        return self.runner.run(decide)
+
+    def define_role(
+        self, account_id: UUID, name: str, permissions: frozenset[str]
+    ) -> Outcome[dict[str, Any]]:
+        self._manage(account_id)
+
+        def decide(uow: UnitOfWork) -> dict[str, Any]:
+            role_id = uow.get(Account, account_id, "account").define_role(name, permissions)
+            return {"role_id": role_id, "name": name.strip(), "permissions": sorted(permissions)}
+
+        return self.runner.run(decide)
+
+    def change_role_permissions(
+        self, account_id: UUID, role_id: UUID, permissions: frozenset[str]
+    ) -> Outcome[dict[str, Any]]:
+        self._manage(account_id)
+
+        def decide(uow: UnitOfWork) -> dict[str, Any]:
+            uow.get(Account, account_id, "account").change_role_permissions(role_id, permissions)
+            return {"role_id": role_id, "permissions": sorted(permissions)}
+
+        return self.runner.run(decide)
+
+    def add_member(
+        self,
+        account_id: UUID,
+        phone: str,
+        name: str,
+        password: str,
+        department_id: UUID | None,
+        role_ids: tuple[UUID, ...],
+    ) -> Outcome[dict[str, Any]]:
+        self._manage(account_id)
+        phone = normalise_phone(phone)
+        check_password_policy(password)
+        password_hash = self.hasher.hash(password)
+        user_id = uuid4()
+
+        def decide(uow: UnitOfWork) -> dict[str, Any]:
+            account = uow.get(Account, account_id, "account")
+            if not uow.claim("login", phone, account.id):
+                raise ConflictError("phone_taken", "This phone number is already registered.")
+            if account.member_by_phone(phone) is not None:
+                raise ConflictError("phone_taken", "This phone number is already a member.")
+            account.add_member(user_id, phone, name, password_hash, department_id, role_ids)
+            return {"user_id": user_id, "account_id": account_id}
+
+        return self.runner.run(decide)
+
+    def assign_member(
+        self,
+        account_id: UUID,
+        user_id: UUID,
+        department_id: UUID | None,
+        role_ids: tuple[UUID, ...],
+    ) -> Outcome[dict[str, Any]]:
+        self._manage(account_id)
+
+        def decide(uow: UnitOfWork) -> dict[str, Any]:
+            uow.get(Account, account_id, "account").assign_member(user_id, department_id, role_ids)
+            return {"user_id": user_id, "department_id": department_id, "role_ids": role_ids}
+
+        return self.runner.run(decide)
+
+    def disable_member(self, account_id: UUID, user_id: UUID) -> Outcome[dict[str, Any]]:
+        self._manage(account_id)
+
+        def decide(uow: UnitOfWork) -> dict[str, Any]:
+            uow.get(Account, account_id, "account").disable_member(user_id)
+            return {"user_id": user_id, "active": False}
+
+        return self.runner.run(decide)
+
+    def change_level(self, account_id: UUID, level: str) -> Outcome[dict[str, Any]]:
+        actor = context.current().actor
+        require_role(actor, Role.OPERATOR, Role.SUPERVISOR, Role.FINANCE, Role.MANAGER)
+
+        def decide(uow: UnitOfWork) -> dict[str, Any]:
+            account = uow.get(Account, account_id, "account")
+            require_company_visible(actor, account.id, account.manager_id)
+            account.change_level(level)
+            return {"account_id": account_id, "level": level}
+
+        return self.runner.run(decide)

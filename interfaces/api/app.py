@@ -1,0 +1,68 @@
+"""The FastAPI application factory. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+
+from interfaces.api import problems
+from interfaces.api.responses import OrjsonResponse
+from interfaces.api.routes import accounts, auth, health, members, staff
+from interfaces.config import Settings
+from interfaces.wiring import Services
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app. Given ``services``, the caller owns them; otherwise they are built from
+    ``settings`` (or the environment) at start-up and closed at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = services or Services.build(settings or Settings.from_env())
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.services.close()
+
+    app = FastAPI(
+        title="Steelyard",
+        summary="Event-sourced trading ledger for bulk commodities",
+        version="0.1.0",
+        lifespan=lifespan,
+        default_response_class=OrjsonResponse,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    if services is not None:
+        app.state.services = services
+    problems.install(app)
+
+    @app.middleware("http")
+    async def request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        rid = getattr(request.state, "request_id", None) or request.headers.get("X-Request-ID")
+        if rid:
+            response.headers["X-Request-ID"] = rid
+        return response
+
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (auth, accounts, members, staff):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.include_router(health.router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

@@ -1,0 +1,85 @@
+"""Customer accounts: registration, company binding, certification, manager binding, level."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from domain.account import CompanyInfo, Contact
+from interfaces.api.deps import Anyone, SignedIn, Svc
+from interfaces.api.responses import (
+    PROBLEM_RESPONSES,
+    CommandResult,
+    OrjsonResponse,
+    command_response,
+)
+from interfaces.api.schemas.accounts import (
+    AccountCreate,
+    AccountPublic,
+    CertificationDecision,
+    CompanyBind,
+    LevelChange,
+)
+
+router = APIRouter(prefix="/accounts", tags=["accounts"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("", status_code=201, response_model=CommandResult)
+def register(body: AccountCreate, services: Svc, ctx: Anyone) -> OrjsonResponse:
+    """Register a customer company's main account (主账号)."""
+    outcome = services.accounts.register(
+        body.phone, body.password, body.name, body.email, body.accept_rules
+    )
+    return command_response(outcome, 201)
+
+
+@router.get("/{account_id}", response_model=AccountPublic)
+def get_account(account_id: UUID, services: Svc, ctx: SignedIn) -> AccountPublic:
+    return AccountPublic.of(services.accounts.get_account(account_id))
+
+
+@router.post("/{account_id}/company", response_model=CommandResult)
+def bind_company(
+    account_id: UUID, body: CompanyBind, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """Bind the company; certified at once when it matches the seller's customer registry,
+    otherwise it waits for an operator."""
+    company = CompanyInfo(
+        name=body.name,
+        credit_code=body.credit_code,
+        address=body.address,
+        region=body.region,
+        contacts=tuple(Contact(c.name, c.phone) for c in body.contacts),
+        invoice_title=body.invoice_title,
+        invoice_address_phone=body.invoice_address_phone,
+        bank_name=body.bank_name,
+        bank_account=body.bank_account,
+        referrer_id=body.referrer_id,
+    )
+    return command_response(services.accounts.bind_company(account_id, company))
+
+
+@router.post("/{account_id}/certification", response_model=CommandResult)
+def decide_certification(
+    account_id: UUID, body: CertificationDecision, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """An operator approves, or rejects with a reason, a company that did not match."""
+    if body.decision == "approve":
+        outcome = services.accounts.approve_certification(account_id)
+    else:
+        outcome = services.accounts.reject_certification(account_id, body.reason)
+    return command_response(outcome)
+
+
+@router.post("/{account_id}/manager", response_model=CommandResult)
+def rebind_manager(account_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """A manager takes on a customer with no manager (new, or its binding lapsed)."""
+    return command_response(services.accounts.rebind_manager(account_id))
+
+
+@router.post("/{account_id}/level", response_model=CommandResult)
+def change_level(
+    account_id: UUID, body: LevelChange, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    return command_response(services.members.change_level(account_id, body.level))

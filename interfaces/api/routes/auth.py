@@ -1,0 +1,47 @@
+"""Signing in (OAuth2 password flow, so the docs page's Authorize button works) and resets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+
+from interfaces.api.deps import Anyone, Svc
+from interfaces.api.responses import PROBLEM_RESPONSES, OrjsonResponse
+from interfaces.api.schemas.accounts import PasswordReset, PasswordResetRequest, Token
+from interfaces.security import TokenClaims
+
+router = APIRouter(prefix="/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("/token", response_model=Token)
+def sign_in(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], services: Svc, ctx: Anyone
+) -> Token:
+    """Sign in with the phone number as the username."""
+    identity = services.identity.authenticate(form.username, form.password)
+    claims = TokenClaims(identity.user_id, identity.role, identity.account_id)
+    return Token(
+        access_token=services.tokens.issue(claims, ctx.now()),
+        expires_in=int(services.tokens.lifetime.total_seconds()),
+        role=identity.role,
+        user_id=identity.user_id,
+        account_id=identity.account_id,
+    )
+
+
+@router.post("/password-reset", status_code=202)
+def request_password_reset(
+    body: PasswordResetRequest, services: Svc, ctx: Anyone
+) -> OrjsonResponse:
+    """Send a one-time code to the registered phone. The answer is the same for unknown
+    phones, so this cannot be used to find out who is registered."""
+    services.identity.request_password_reset(body.phone)
+    return OrjsonResponse({"status": "sent if registered"}, 202)
+
+
+@router.post("/password-reset/confirm")
+def reset_password(body: PasswordReset, services: Svc, ctx: Anyone) -> OrjsonResponse:
+    outcome = services.identity.reset_password(body.phone, body.code, body.new_password)
+    return OrjsonResponse({"status": "password changed", "position": outcome.position})

@@ -1,0 +1,102 @@
+"""A company's departments, roles (permission sets) and sub-accounts (子账号)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from domain.access import BUYER_PERMISSIONS
+from interfaces.api.deps import SignedIn, Svc
+from interfaces.api.responses import (
+    PROBLEM_RESPONSES,
+    CommandResult,
+    OrjsonResponse,
+    command_response,
+)
+from interfaces.api.schemas.accounts import (
+    DepartmentCreate,
+    MemberAssign,
+    MemberCreate,
+    MemberPublic,
+    RoleCreate,
+    RoleUpdate,
+)
+
+router = APIRouter(prefix="/accounts/{account_id}", tags=["members"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("/permissions", response_model=dict[str, str])
+def list_permissions(account_id: UUID, ctx: SignedIn) -> dict[str, str]:
+    """The permissions a role can grant."""
+    return BUYER_PERMISSIONS
+
+
+@router.post("/departments", status_code=201, response_model=CommandResult)
+def create_department(
+    account_id: UUID, body: DepartmentCreate, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    return command_response(services.members.create_department(account_id, body.name), 201)
+
+
+@router.post("/roles", status_code=201, response_model=CommandResult)
+def define_role(account_id: UUID, body: RoleCreate, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    outcome = services.members.define_role(account_id, body.name, frozenset(body.permissions))
+    return command_response(outcome, 201)
+
+
+@router.post("/roles/{role_id}", response_model=CommandResult)
+def change_role(
+    account_id: UUID, role_id: UUID, body: RoleUpdate, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    outcome = services.members.change_role_permissions(
+        account_id, role_id, frozenset(body.permissions)
+    )
+    return command_response(outcome)
+
+
+@router.get("/members", response_model=list[MemberPublic])
+def list_members(account_id: UUID, services: Svc, ctx: SignedIn) -> list[MemberPublic]:
+    account = services.accounts.get_account(account_id)
+    return [
+        MemberPublic(
+            user_id=m.user_id,
+            phone=m.phone,
+            name=m.name,
+            is_admin=m.is_admin,
+            department_id=m.department_id,
+            role_ids=list(m.role_ids),
+            active=m.active,
+        )
+        for m in account.members.values()
+    ]
+
+
+@router.post("/members", status_code=201, response_model=CommandResult)
+def add_member(
+    account_id: UUID, body: MemberCreate, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    outcome = services.members.add_member(
+        account_id,
+        body.phone,
+        body.name,
+        body.password,
+        body.department_id,
+        tuple(body.role_ids),
+    )
+    return command_response(outcome, 201)
+
+
+@router.post("/members/{user_id}", response_model=CommandResult)
+def assign_member(
+    account_id: UUID, user_id: UUID, body: MemberAssign, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    outcome = services.members.assign_member(
+        account_id, user_id, body.department_id, tuple(body.role_ids)
+    )
+    return command_response(outcome)
+
+
+@router.post("/members/{user_id}/disable", response_model=CommandResult)
+def disable_member(account_id: UUID, user_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    return command_response(services.members.disable_member(account_id, user_id))

@@ -1,0 +1,193 @@
+"""Request and response bodies for accounts, companies, members and staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.access import BUYER_PERMISSIONS
+from domain.account import Account, Certification
+from domain.context import Role
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class AccountCreate(Strict):
+    phone: str = Field(examples=["13800138000"], max_length=20)
+    password: str = Field(min_length=1, max_length=128)
+    name: str = Field(default="", max_length=60, description="The admin's display name")
+    email: str | None = Field(default=None, max_length=120)
+    accept_rules: bool = Field(description="Acceptance of the platform rules")
+
+
+class ContactIn(Strict):
+    name: str = Field(max_length=60)
+    phone: str = Field(max_length=20)
+
+
+class CompanyBind(Strict):
+    name: str = Field(min_length=1, max_length=120)
+    credit_code: str = Field(description="统一社会信用代码, 18 characters", max_length=18)
+    address: str = Field(default="", max_length=200)
+    region: str = Field(min_length=1, max_length=40, examples=["east"])
+    contacts: list[ContactIn] = Field(default_factory=list, max_length=10)
+    invoice_title: str = Field(default="", max_length=120)
+    invoice_address_phone: str = Field(default="", max_length=200)
+    bank_name: str = Field(default="", max_length=120)
+    bank_account: str = Field(default="", max_length=40)
+    referrer_id: UUID | None = None
+
+
+class CertificationDecision(Strict):
+    decision: str = Field(pattern="^(approve|reject)$")
+    reason: str = Field(default="", max_length=500)
+
+
+class DepartmentCreate(Strict):
+    name: str = Field(min_length=1, max_length=60)
+
+
+class RoleCreate(Strict):
+    name: str = Field(min_length=1, max_length=60)
+    permissions: list[str] = Field(
+        default_factory=list, description=f"Any of: {', '.join(BUYER_PERMISSIONS)}"
+    )
+
+
+class RoleUpdate(Strict):
+    permissions: list[str]
+
+
+class MemberCreate(Strict):
+    phone: str = Field(max_length=20)
+    name: str = Field(min_length=1, max_length=60)
+    password: str = Field(min_length=1, max_length=128)
+    department_id: UUID | None = None
+    role_ids: list[UUID] = Field(default_factory=list, max_length=20)
+
+
+class MemberAssign(Strict):
+    department_id: UUID | None = None
+    role_ids: list[UUID] = Field(default_factory=list, max_length=20)
+
+
+class LevelChange(Strict):
+    level: str = Field(examples=["vip"])
+
+
+class StaffCreate(Strict):
+    phone: str = Field(max_length=20)
+    name: str = Field(min_length=1, max_length=60)
+    role: Role
+    region: str = Field(default="", max_length=40)
+    password: str = Field(min_length=1, max_length=128)
+
+
+class PasswordResetRequest(Strict):
+    phone: str = Field(max_length=20)
+
+
+class PasswordReset(Strict):
+    phone: str = Field(max_length=20)
+    code: str = Field(min_length=4, max_length=10)
+    new_password: str = Field(min_length=1, max_length=128)
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    role: Role
+    user_id: UUID
+    account_id: UUID | None
+
+
+class MemberPublic(BaseModel):
+    user_id: UUID
+    phone: str
+    name: str
+    is_admin: bool
+    department_id: UUID | None
+    role_ids: list[UUID]
+    active: bool
+
+
+class RolePublic(BaseModel):
+    role_id: UUID
+    name: str
+    permissions: list[str]
+
+
+class CompanyPublic(BaseModel):
+    name: str
+    credit_code: str
+    address: str
+    region: str
+    contacts: list[ContactIn]
+    invoice_title: str
+    bank_name: str
+    bank_account: str
+
+
+class AccountPublic(BaseModel):
+    account_id: UUID
+    version: int
+    created_at: datetime
+    email: str | None
+    level: str
+    certification: Certification
+    rejection_reason: str | None
+    company: CompanyPublic | None
+    manager_id: UUID | None
+    last_activity_at: datetime | None
+    departments: dict[UUID, str]
+    roles: list[RolePublic]
+    members: list[MemberPublic]
+
+    @classmethod
+    def of(cls, account: Account) -> AccountPublic:
+        company = account.company
+        return cls(
+            account_id=account.id,
+            version=account.version,
+            created_at=account.created_on,
+            email=account.email,
+            level=account.level,
+            certification=account.certification,
+            rejection_reason=account.rejection_reason,
+            company=CompanyPublic(
+                name=company.name,
+                credit_code=company.credit_code,
+                address=company.address,
+                region=company.region,
+                contacts=[ContactIn(name=c.name, phone=c.phone) for c in company.contacts],
+                invoice_title=company.invoice_title,
+                bank_name=company.bank_name,
+                bank_account=company.bank_account,
+            )
+            if company
+            else None,
+            manager_id=account.manager_id,
+            last_activity_at=account.last_activity_at,
+            departments=dict(account.departments),
+            roles=[
+                RolePublic(role_id=r.role_id, name=r.name, permissions=sorted(r.permissions))
+                for r in account.roles.values()
+            ],
+            members=[
+                MemberPublic(
+                    user_id=m.user_id,
+                    phone=m.phone,
+                    name=m.name,
+                    is_admin=m.is_admin,
+                    department_id=m.department_id,
+                    role_ids=list(m.role_ids),
+                    active=m.active,
+                )
+                for m in account.members.values()
+            ],
+        )

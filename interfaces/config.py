@@ -1,0 +1,143 @@
+"""Configuration: environment variables → typed settings, read once at start-up.
+
+STEELYARD_PERSISTENCE   sqlite (default) | postgres
+STEELYARD_SQLITE_PATH   event store file for the embedded default (default ./var/steelyard.db);
+                        read models live beside it (<path>.views)
+POSTGRES_HOST/PORT/DBNAME/USER/PASSWORD/SCHEMA   the PostgreSQL server (event store and views)
+POSTGRES_POOL_SIZE      connections per pool (default 10)
+POSTGRES_LOCK_TIMEOUT   seconds a writer waits for the table lock (default 5)
+STEELYARD_SECRET_KEY    signs bearer tokens; required with postgres, a file-kept dev key otherwise
+STEELYARD_TOKEN_MINUTES bearer token lifetime (default 60)
+STEELYARD_BINDING_IDLE_DAYS   days without activity after which a manager binding lapses (90)
+STEELYARD_PASSWORD_HASH_COST  fast|default (argon2 cost; "fast" only for tests and demos)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    host: str = "127.0.0.1"
+    port: int = 5432
+    dbname: str = "steelyard"
+    user: str = "steelyard"
+    password: str = ""
+    schema: str = ""
+    pool_size: int = 10
+    lock_timeout: int = 5
+
+    def conninfo(self) -> str:
+        parts = [f"host={self.host}", f"port={self.port}", f"dbname={self.dbname}"]
+        parts.append(f"user={self.user}")
+        if self.password:
+            parts.append(f"password={self.password}")
+        if self.schema:
+            parts.append(f"options=-csearch_path={self.schema}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Settings:
+    persistence: Literal["sqlite", "postgres"] = "sqlite"
+    sqlite_path: Path = Path("var/steelyard.db")
+    postgres: PostgresSettings = field(default_factory=PostgresSettings)
+    secret_key: str = ""
+    token_minutes: int = 60
+    binding_idle_days: int = 90
+    password_hash_cost: Literal["fast", "default"] = "default"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        persistence = env.get("STEELYARD_PERSISTENCE", "sqlite").strip().lower()
+        if persistence not in ("sqlite", "postgres"):
+            raise ConfigError(
+                f"STEELYARD_PERSISTENCE must be sqlite or postgres, not {persistence!r}"
+            )
+        pg = PostgresSettings(
+            host=env.get("POSTGRES_HOST", "127.0.0.1"),
+            port=_int(env, "POSTGRES_PORT", 5432),
+            dbname=env.get("POSTGRES_DBNAME", "steelyard"),
+            user=env.get("POSTGRES_USER", "steelyard"),
+            password=env.get("POSTGRES_PASSWORD", ""),
+            schema=env.get("POSTGRES_SCHEMA", ""),
+            pool_size=_int(env, "POSTGRES_POOL_SIZE", 10),
+            lock_timeout=_int(env, "POSTGRES_LOCK_TIMEOUT", 5),
+        )
+        sqlite_path = Path(env.get("STEELYARD_SQLITE_PATH", "var/steelyard.db"))
+        secret = env.get("STEELYARD_SECRET_KEY", "")
+        if not secret:
+            if persistence == "postgres" and env.get("STEELYARD_ALLOW_DEV_SECRET") != "1":
+                raise ConfigError("STEELYARD_SECRET_KEY is required with PostgreSQL")
+            secret = _dev_secret(sqlite_path.parent)
+        cost = env.get("STEELYARD_PASSWORD_HASH_COST", "default")
+        if cost not in ("fast", "default"):
+            raise ConfigError("STEELYARD_PASSWORD_HASH_COST must be fast or default")
+        return cls(
+            persistence=persistence,  # type: ignore[arg-type]
+            sqlite_path=sqlite_path,
+            postgres=pg,
+            secret_key=secret,
+            token_minutes=_int(env, "STEELYARD_TOKEN_MINUTES", 60),
+            binding_idle_days=_int(env, "STEELYARD_BINDING_IDLE_DAYS", 90),
+            password_hash_cost=cost,  # type: ignore[arg-type]
+        )
+
+    def eventsourcing_env(self, create_table: bool = True) -> dict[str, str]:
+        """The environment the eventsourcing library reads for the event store."""
+        env = {
+            "TRANSCODER_TOPIC": "interfaces.persistence.transcoder:OrjsonTranscoder",
+            "CREATE_TABLE": "y" if create_table else "n",
+        }
+        if self.persistence == "sqlite":
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            env |= {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.sqlite_path),
+                "SQLITE_LOCK_TIMEOUT": "10",
+            }
+        else:
+            pg = self.postgres
+            env |= {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_HOST": pg.host,
+                "POSTGRES_PORT": str(pg.port),
+                "POSTGRES_DBNAME": pg.dbname,
+                "POSTGRES_USER": pg.user,
+                "POSTGRES_PASSWORD": pg.password,
+                "POSTGRES_POOL_SIZE": str(pg.pool_size),
+                "POSTGRES_LOCK_TIMEOUT": str(pg.lock_timeout),
+                "POSTGRES_SCHEMA": pg.schema,
+            }
+        return env
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _dev_secret(folder: Path) -> str:
+    """A signing key kept in a local file, so tokens survive restarts of the embedded default."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "dev-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

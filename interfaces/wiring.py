@@ -1,0 +1,51 @@
+"""Builds the running system from settings: event store, services, adapters.
+
+Nothing is created at import time; ``Services.build(settings)`` makes one set, ``close()`` ends
+it. The event store's tables are created here, once, before any worker starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.context import Clock, system_clock
+from domain.ledger import CommandRunner, Ledger
+from domain.services.accounts import AccountService
+from domain.services.identity import IdentityService
+from domain.services.members import MemberService
+from interfaces.config import Settings
+from interfaces.security import Argon2Passwords, LoggingSms, Tokens
+
+
+@dataclass
+class Services:
+    settings: Settings
+    ledger: Ledger
+    runner: CommandRunner
+    tokens: Tokens
+    sms: LoggingSms
+    identity: IdentityService
+    accounts: AccountService
+    members: MemberService
+    clock: Clock = field(default=system_clock)
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock = system_clock) -> Services:
+        ledger = Ledger(env=settings.eventsourcing_env(create_table=True))
+        runner = CommandRunner(ledger)
+        hasher = Argon2Passwords(settings.password_hash_cost)
+        sms = LoggingSms()
+        return cls(
+            settings=settings,
+            ledger=ledger,
+            runner=runner,
+            tokens=Tokens(settings.secret_key, settings.token_minutes),
+            sms=sms,
+            identity=IdentityService(runner, hasher, sms),
+            accounts=AccountService(runner, hasher, sms, settings.binding_idle_days),
+            members=MemberService(runner, hasher),
+            clock=clock,
+        )
+
+    def close(self) -> None:
+        self.ledger.close()
