@@ -26,7 +26,12 @@ from eventsourcing.persistence import IntegrityError
 
 from domain import context
 from domain.base import Aggregate
-from domain.errors import ConcurrencyError, IdempotencyKeyReusedError, NotFoundError
+from domain.errors import (
+    ConcurrencyError,
+    DomainError,
+    IdempotencyKeyReusedError,
+    NotFoundError,
+)
 
 T = TypeVar("T")
 A = TypeVar("A", bound=Aggregate)
@@ -147,7 +152,16 @@ class CommandRunner:
                 replay = self._replay(uow, *idempotency)
                 if replay is not None:
                     return replay
-            result = decide(uow)
+            try:
+                result = decide(uow)
+            except DomainError:
+                # The same key may have committed between our check and our reads: then the
+                # refusal is an artefact of the race, and the first response is the answer.
+                if idempotency is not None:
+                    replay = self._replay(UnitOfWork(self.app), *idempotency)
+                    if replay is not None:
+                        return replay
+                raise
             if idempotency is not None:
                 uow.add(IdempotencyRecord(idempotency[0], idempotency[1], result))
             try:

@@ -39,7 +39,7 @@ class Services:
             settings=settings,
             ledger=ledger,
             runner=runner,
-            tokens=Tokens(settings.secret_key, settings.token_minutes),
+            tokens=Tokens(settings.secret_key, settings.token_minutes, clock),
             sms=sms,
             identity=IdentityService(runner, hasher, sms),
             accounts=AccountService(runner, hasher, sms, settings.binding_idle_days),

@@ -30,7 +30,7 @@ def settings(tmp_path: Path) -> Iterator[Settings]:
     base = Settings.from_env(
         {
             **os.environ,
-            "STEELYARD_SECRET_KEY": "test-secret",
+            "STEELYARD_SECRET_KEY": "test-secret-of-at-least-32-bytes-long",
             "STEELYARD_PASSWORD_HASH_COST": "fast",
         }
         | {"STEELYARD_SQLITE_PATH": str(tmp_path / "steelyard.db")}

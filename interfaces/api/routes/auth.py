@@ -23,7 +23,7 @@ def sign_in(
     identity = services.identity.authenticate(form.username, form.password)
     claims = TokenClaims(identity.user_id, identity.role, identity.account_id)
     return Token(
-        access_token=services.tokens.issue(claims, ctx.now()),
+        access_token=services.tokens.issue(claims),
         expires_in=int(services.tokens.lifetime.total_seconds()),
         role=identity.role,
         user_id=identity.user_id,

@@ -1,0 +1,73 @@
+"""The ``steelyard`` command for operators and auditors."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from interfaces.config import Settings
+
+app = typer.Typer(help="Steelyard: the trading ledger's operator and auditor tools.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Seed demo data first if the store is empty")] = False,
+) -> None:
+    """Serve the REST API (docs at /docs)."""
+    import uvicorn
+
+    from interfaces.api.app import create_app
+    from interfaces.demo import seed
+    from interfaces.wiring import Services
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings.from_env()
+    services = Services.build(settings)
+    if demo and seed(services):
+        typer.echo("Seeded demo data (see README for the demo sign-ins).")
+    typer.echo(f"Steelyard on http://{host}:{port}/docs  (store: {settings.persistence})")
+    try:
+        uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")
+    finally:
+        services.close()
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo staff, customers and their history (idempotent)."""
+    from interfaces.demo import seed
+    from interfaces.wiring import Services
+
+    services = Services.build(Settings.from_env())
+    try:
+        typer.echo("Seeded demo data." if seed(services) else "Demo data already present.")
+    finally:
+        services.close()
+
+
+@app.command("import-registry")
+def import_registry(csv_file: Path) -> None:
+    """Import the ERP's customer export (CSV: credit_code,name,customer_no[,region])."""
+    from domain import context
+    from domain.context import CommandContext
+    from interfaces.registry_csv import parse_registry_csv
+    from interfaces.wiring import Services
+
+    entries = parse_registry_csv(csv_file.read_text(encoding="utf-8"))
+    services = Services.build(Settings.from_env())
+    try:
+        with context.acting(CommandContext(request_id=f"cli:import:{csv_file.name}")):
+            outcome = services.identity.import_registry(entries, str(csv_file.name))
+        typer.echo(f"{outcome.result['received']} rows read, {outcome.result['changed']} changed.")
+    finally:
+        services.close()
+
+
+def main() -> None:
+    app()
