@@ -115,7 +115,7 @@ def test_expired_and_forged_tokens_are_refused(api: Api) -> None:
 
 
 def test_a_foreign_company_is_not_found_not_forbidden(api: Api) -> None:
-    mine, admin = api.register("13800000001")
+    _mine, admin = api.register("13800000001")
     theirs, _ = api.register("13800000002")
     _problem(api.get(f"/accounts/{theirs}", admin), 404, "not_found")
     head = api.services.ledger.head()
