@@ -18,12 +18,16 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     demo: Annotated[bool, typer.Option(help="Seed demo data first if the store is empty")] = False,
+    scheduler: Annotated[
+        bool, typer.Option(help="Run the time-driven rules in this process")
+    ] = True,
 ) -> None:
     """Serve the REST API (docs at /docs)."""
     import uvicorn
 
     from interfaces.api.app import create_app
     from interfaces.demo import seed
+    from interfaces.scheduler import Scheduler
     from interfaces.wiring import Services
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -32,9 +36,14 @@ def serve(
     if demo and seed(services):
         typer.echo("Seeded demo data (see README for the demo sign-ins).")
     typer.echo(f"Steelyard on http://{host}:{port}/docs  (store: {settings.persistence})")
+    jobs = Scheduler(services) if scheduler else None
+    if jobs:
+        jobs.start()
     try:
         uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")
     finally:
+        if jobs:
+            jobs.stop()
         services.close()
 
 
@@ -65,6 +74,29 @@ def import_registry(csv_file: Path) -> None:
         with context.acting(CommandContext(request_id=f"cli:import:{csv_file.name}")):
             outcome = services.identity.import_registry(entries, str(csv_file.name))
         typer.echo(f"{outcome.result['received']} rows read, {outcome.result['changed']} changed.")
+    finally:
+        services.close()
+
+
+@app.command()
+def scheduler(
+    once: Annotated[bool, typer.Option(help="Run every due job once and exit")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between runs")] = 60.0,
+) -> None:
+    """Run the time-driven rules (lapsed bindings, due bills, timeouts) as their own process."""
+    import time
+
+    from interfaces.scheduler import run_due
+    from interfaces.wiring import Services
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    services = Services.build(Settings.from_env())
+    try:
+        while True:
+            typer.echo(run_due(services))
+            if once:
+                return
+            time.sleep(interval)
     finally:
         services.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.context import Role
+from interfaces.scheduler import run_due
 from tests.api.conftest import PASSWORD, Api
 
 
@@ -170,12 +171,8 @@ def test_idle_binding_lapses_and_only_a_manager_rebinds(api: Api, operator: str)
     assert taken.status_code == 409 and taken.json()["code"] == "already_bound"
 
     api.clock.advance(days=api.services.settings.binding_idle_days + 1)
-    from domain import context
-    from domain.context import CommandContext
-
-    with context.acting(CommandContext(clock=api.clock)):
-        assert api.services.accounts.lapse_idle_bindings() == [account_id]
-        assert api.services.accounts.lapse_idle_bindings() == []  # running twice: no change
+    assert run_due(api.services)["lapse_idle_bindings"] == [account_id]
+    assert run_due(api.services)["lapse_idle_bindings"] == []  # running twice: no change
     admin = api.login("13800000001")
     response = api.get(f"/accounts/{account_id}", admin)
     assert response.status_code == 200, response.text
