@@ -2,7 +2,7 @@
 
 STEELYARD_PERSISTENCE   sqlite (default) | postgres
 STEELYARD_SQLITE_PATH   event store file for the embedded default (default ./var/steelyard.db);
-                        read models live beside it (<path>.views)
+                        read models live beside it (<path>.views.db)
 POSTGRES_HOST/PORT/DBNAME/USER/PASSWORD/SCHEMA   the PostgreSQL server (event store and views)
 POSTGRES_POOL_SIZE      connections per pool (default 10)
 POSTGRES_LOCK_TIMEOUT   seconds a writer waits for the table lock (default 5)

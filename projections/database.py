@@ -1,0 +1,200 @@
+"""A small SQL gateway for read models, the same API on PostgreSQL and SQLite.
+
+SQL is written once, in psycopg's placeholder style (``%s`` or ``%(name)s``; ``%%`` for a literal
+percent sign) and translated to ``?``/``:name`` for SQLite. Column types that differ between the
+back ends are named in DDL as ``{money}``, ``{quantity}``, ``{uuid}``, ``{timestamp}``, ``{bigint}``
+and filled in by ``tx.ddl(...)``.
+
+Money and quantities are NUMERIC on PostgreSQL and TEXT on SQLite (parameters are adapted: a
+``Decimal`` is stored as its string), so a View turns them back with ``to_decimal``. Do decimal
+arithmetic in Python, not in SQL: on SQLite ``total + %s`` or ``SUM(total)`` over TEXT goes
+through floating point.
+
+The two implementations are in ``projections.backends``.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Protocol
+from uuid import UUID
+
+Params = Sequence[Any] | Mapping[str, Any] | None
+Row = dict[str, Any]
+Dialect = Literal["postgres", "sqlite"]
+
+COLUMN_TYPES: dict[str, dict[str, str]] = {
+    "postgres": {
+        "money": "NUMERIC(18,2)",
+        "quantity": "NUMERIC(18,3)",
+        "price": "NUMERIC(18,2)",
+        "uuid": "UUID",
+        "timestamp": "TIMESTAMPTZ",
+        "bigint": "BIGINT",
+    },
+    "sqlite": {
+        "money": "TEXT",
+        "quantity": "TEXT",
+        "price": "TEXT",
+        "uuid": "TEXT",
+        "timestamp": "TEXT",
+        "bigint": "INTEGER",
+    },
+}
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """A stored money/quantity value as a Decimal (NUMERIC on PostgreSQL, TEXT on SQLite)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        return Decimal(value)
+    raise TypeError(f"not a stored decimal: {value!r}")
+
+
+def to_uuid(value: Any) -> UUID | None:
+    """A stored id as a UUID (UUID on PostgreSQL, TEXT on SQLite)."""
+    return value if value is None or isinstance(value, UUID) else UUID(str(value))
+
+
+class _Settings(Protocol):
+    """What ``from_settings`` reads (``interfaces.config.Settings`` fits; not imported here)."""
+
+    @property
+    def persistence(self) -> str: ...
+
+    @property
+    def sqlite_path(self) -> Path: ...
+
+    @property
+    def postgres(self) -> Any: ...
+
+
+class Transaction:
+    """One database transaction: statements run in it commit or roll back together."""
+
+    def __init__(self, cursor: Any, dialect: Dialect, translate: Callable[[str], str]) -> None:
+        self._cursor = cursor
+        self.dialect: Dialect = dialect
+        self._translate = translate
+
+    def execute(self, statement: str, params: Params = None) -> int:
+        """Run one statement; returns the number of rows it changed (``rowcount``)."""
+        self._cursor.execute(self._translate(statement), adapt(self.dialect, params))
+        return int(self._cursor.rowcount)
+
+    def executemany(self, statement: str, rows: Sequence[Params]) -> None:
+        adapted = [adapt(self.dialect, row) for row in rows]
+        self._cursor.executemany(self._translate(statement), adapted)
+
+    def fetchall(self, statement: str | None = None, params: Params = None) -> list[Row]:
+        """Rows of the last statement, or run ``statement`` first and return its rows."""
+        if statement is not None:
+            self.execute(statement, params)
+        return [dict(row) for row in self._cursor.fetchall()]
+
+    def fetchone(self, statement: str | None = None, params: Params = None) -> Row | None:
+        if statement is not None:
+            self.execute(statement, params)
+        row = self._cursor.fetchone()
+        return None if row is None else dict(row)
+
+    def ddl(self, template: str) -> None:
+        """Run DDL whose back-end specific column types are written ``{money}``, ``{uuid}``..."""
+        self._cursor.execute(template.format(**COLUMN_TYPES[self.dialect]))
+
+    def lock(self, key: str) -> None:
+        """Hold a lock named ``key`` until this transaction ends (serialises concurrent runners).
+
+        PostgreSQL: a transaction-level advisory lock (scoped to the current schema). SQLite: the
+        write transaction already holds the database's single write lock.
+        """
+        if self.dialect == "postgres":
+            self._cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || %s, 0))",
+                (key,),
+            )
+
+
+class ViewDatabase(ABC):
+    dialect: Dialect
+
+    @staticmethod
+    def postgres(conninfo: str, pool_size: int = 4) -> ViewDatabase:
+        from projections.backends import PostgresViewDatabase
+
+        return PostgresViewDatabase(conninfo, pool_size)
+
+    @staticmethod
+    def sqlite(path: str | Path) -> ViewDatabase:
+        from projections.backends import SQLiteViewDatabase
+
+        return SQLiteViewDatabase(Path(path))
+
+    @staticmethod
+    def from_settings(settings: _Settings, pool_size: int | None = None) -> ViewDatabase:
+        """PostgreSQL (the event store's database and schema) or a SQLite file beside the store."""
+        if settings.persistence == "postgres":
+            default = int(getattr(settings.postgres, "pool_size", 4))
+            size = default if pool_size is None else pool_size
+            return ViewDatabase.postgres(settings.postgres.conninfo(), size)
+        return ViewDatabase.sqlite(Path(settings.sqlite_path).with_suffix(".views.db"))
+
+    @abstractmethod
+    def transaction(self) -> Any:
+        """``with db.transaction() as tx:`` commits at the end, rolls back on an exception."""
+
+    @abstractmethod
+    def query(self, statement: str, params: Params = None) -> list[Row]:
+        """Run a read-only statement outside any write transaction; rows as dicts."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def listen(self, channel: str) -> Any:
+        """PostgreSQL only: ``with db.listen(ch) as wait: wait(seconds) -> bool`` (notified?)."""
+        raise NotImplementedError(f"{self.dialect} has no LISTEN/NOTIFY")
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s|%%")
+
+
+def same_placeholders(statement: str) -> str:
+    return statement
+
+
+@lru_cache(maxsize=1024)
+def to_qmark(statement: str) -> str:
+    """psycopg placeholders → sqlite3's: ``%s`` → ``?``, ``%(n)s`` → ``:n``, ``%%`` → ``%``."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1):
+            return ":" + match.group(1)
+        return "?" if match.group(0) == "%s" else "%"
+
+    return _PLACEHOLDER.sub(replace, statement)
+
+
+def adapt(dialect: Dialect, params: Params) -> Sequence[Any] | Mapping[str, Any]:
+    """Never None, so ``%%`` means ``%`` on both (psycopg skips parsing when given no params)."""
+    if params is None:
+        return ()
+    if dialect == "postgres":
+        return params
+    if isinstance(params, Mapping):
+        return {key: _sqlite_value(value) for key, value in params.items()}
+    return [_sqlite_value(value) for value in params]
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

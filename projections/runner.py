@@ -1,0 +1,287 @@
+"""Runs projections over the ledger's notification log: catch-up in batches, then follow.
+
+Each batch is one view transaction: take the projection's lock, read its tracking position, apply
+up to ``batch_size`` events after it, and write the new position in the same transaction. So a
+batch is applied exactly once even with several runners (in threads or processes) at once; a crash
+loses at most the batch in flight, which the next run redoes; and rebuild speed comes from
+committing hundreds of events at a time.
+
+A failing event stops its projection, never skipped: its batch rolls back, the events before it
+are committed, and the error (notification id, topic, exception) is logged, kept in ``status()``
+and stored in the tracking row. ``catch_up()`` then raises ProjectionError; a later call retries
+from the stored position (the follower thread retries with a growing delay).
+
+Following (``start()``/``run_forever()``) wakes on PostgreSQL's NOTIFY from the event store, with
+a poll every ``poll_interval`` seconds in case one is missed; on SQLite it polls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.application import Application
+
+from projections.base import (
+    Projection,
+    all_tracking,
+    create_tracking_table,
+    read_tracking,
+    reset,
+    save_error,
+    save_position,
+)
+from projections.database import Transaction, ViewDatabase
+from projections.feed import EventError, EventFeed
+from projections.follower import Follower
+
+logger = logging.getLogger("steelyard.projections")
+
+OnBatch = Callable[[str, int, int], None]  # (projection name, position reached, target head)
+
+
+class ProjectionError(Exception):
+    """One or more projections stopped at an event they could not process."""
+
+    def __init__(self, failures: dict[str, EventError]) -> None:
+        self.failures = failures
+        super().__init__("; ".join(str(error) for error in failures.values()))
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    name: str
+    version: int
+    position: int  # the last notification id applied (0: none yet)
+    head: int  # the newest notification id in the store
+    lag: int  # head - position: events behind (ids may have gaps, so at most this many)
+    last_error: str | None
+    updated_at: Any
+
+
+class ProjectionRunner(Follower):
+    def __init__(
+        self,
+        ledger: Application[Any],
+        db: ViewDatabase,
+        projections: Sequence[Projection],
+        batch_size: int = 500,
+        poll_interval: float | None = None,
+    ) -> None:
+        self._check_unique(projections)
+        self.db = db
+        self.projections = {p.name: p for p in projections}
+        self._feed = EventFeed(ledger, batch_size)
+        self._positions: dict[str, int] = {}
+        self._errors: dict[str, str] = {}
+        self._retry_at: dict[str, float] = {}
+        self._retry_delay: dict[str, float] = {}
+        self._lock = threading.RLock()  # one catch-up at a time per runner
+        self._progress = threading.Condition()
+        channel = getattr(ledger.recorder, "channel_name", None)
+        listen = channel if db.dialect == "postgres" else None
+        default_poll = 1.0 if listen else 0.05
+        super().__init__(listen, default_poll if poll_interval is None else poll_interval)
+        self.setup()
+
+    @staticmethod
+    def _check_unique(projections: Sequence[Projection]) -> None:
+        names = [p.name for p in projections]
+        tables = [t for p in projections for t in p.tables]
+        if len(set(names)) != len(names) or len(set(tables)) != len(tables):
+            raise ValueError("projection names and tables must be unique")
+
+    def setup(self) -> None:
+        """Create the tracking table and every projection's tables (idempotent)."""
+        with self.db.transaction() as tx:
+            tx.lock("projections:setup")
+            create_tracking_table(tx)
+            for projection in self.projections.values():
+                projection.create_tables(tx)
+
+    def catch_up(self, names: Iterable[str] | None = None, on_batch: OnBatch | None = None) -> int:
+        """Apply every event up to the current head; returns how many events were applied.
+
+        Raises ProjectionError (after the others have caught up) if a projection stopped.
+        """
+        with self._lock:
+            self._feed.clear()
+            target = self._feed.head()
+            pending = self._select(names)
+            failures: dict[str, EventError] = {}
+            applied = 0
+            while pending and not self._interrupted():
+                for projection in list(pending):
+                    try:
+                        count = self._advance(projection)
+                    except EventError as error:
+                        failures[projection.name] = self._fail(projection, error)
+                        pending.remove(projection)
+                        continue
+                    applied += count
+                    position = self._positions[projection.name]
+                    if on_batch is not None and count:
+                        on_batch(projection.name, position, target)
+                    if count == 0 or position >= target:
+                        pending.remove(projection)
+            if failures:
+                raise ProjectionError(failures)
+            return applied
+
+    def rebuild(self, name: str | None = None, on_batch: OnBatch | None = None) -> int:
+        """Empty the view(s) and forget their positions in one transaction, then catch up."""
+        names = None if name is None else [name]
+        with self._lock:
+            for projection in self._select(names):
+                with self.db.transaction() as tx:
+                    tx.lock(f"projection:{projection.name}")
+                    reset(tx, projection)
+                self._reached(projection.name, 0)
+                self._errors.pop(projection.name, None)
+                self._retry_at.pop(projection.name, None)
+            return self.catch_up(names, on_batch)
+
+    def status(self) -> dict[str, ProjectionStatus]:
+        head = self._feed.head()
+        stored = all_tracking(self.db)
+        result = {}
+        for name, projection in self.projections.items():
+            row = stored.get(name)
+            position = row.position if row else 0
+            error = (row.last_error if row else None) or self._errors.get(name)
+            result[name] = ProjectionStatus(
+                name=name,
+                version=projection.version,
+                position=position,
+                head=head,
+                lag=max(0, head - position),
+                last_error=error,
+                updated_at=row.updated_at if row else None,
+            )
+        return result
+
+    def wait(self, position: int, timeout: float = 5.0, names: Iterable[str] | None = None) -> bool:
+        """Block until the projections (all, or ``names``) have applied ``position``.
+
+        Returns True once reached, False if ``timeout`` seconds pass first (the caller decides
+        whether stale is acceptable). Works whether the runner follows in this process or another.
+        """
+        wanted = [p.name for p in self._select(names)]
+        deadline = time.monotonic() + timeout
+        while not self._has_reached(position, wanted):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            with self._progress:
+                self._progress.wait(min(remaining, 0.05))
+        return True
+
+    def position(self, name: str) -> int:
+        return self._positions.get(name, 0)
+
+    # -- the work of one batch --------------------------------------------------------------
+
+    def _advance(self, projection: Projection, before: int | None = None) -> int:
+        try:
+            with self.db.transaction() as tx:
+                tx.lock(f"projection:{projection.name}")
+                position = self._stored_position(tx, projection)
+                items = self._feed.after(position)
+                if before is not None:
+                    items = [item for item in items if item.id < before]
+                for item in items:
+                    try:
+                        projection.handle(item.event(), tx)
+                    except Exception as exc:
+                        raise EventError(projection.name, item.id, item.topic, exc) from exc
+                if items:
+                    position = items[-1].id
+                    save_position(tx, projection.name, projection.version, position)
+        except EventError:
+            raise
+        except Exception as exc:
+            self._errors[projection.name] = f"{type(exc).__name__}: {exc}"
+            raise
+        self._errors.pop(projection.name, None)
+        self._reached(projection.name, position)
+        return len(items)
+
+    def _stored_position(self, tx: Transaction, projection: Projection) -> int:
+        row = read_tracking(tx, projection.name)
+        if row is None:
+            return 0
+        if row.version > projection.version:
+            raise RuntimeError(
+                f"{projection.name}: the store holds version {row.version}, "
+                f"this code is version {projection.version}"
+            )
+        if row.version < projection.version:
+            logger.warning(
+                "%s: version %s → %s, rebuilding", projection.name, row.version, projection.version
+            )
+            reset(tx, projection, drop=True)
+            return 0
+        return row.position
+
+    def _fail(self, projection: Projection, error: EventError) -> EventError:
+        """Commit the events before the failing one, then make the failure visible."""
+        try:
+            self._advance(projection, before=error.notification_id)
+        except EventError as earlier:
+            error = earlier
+        self._errors[projection.name] = str(error)
+        with self.db.transaction() as tx:
+            save_error(tx, projection.name, projection.version, str(error))
+        logger.error("projection stopped: %s", error, exc_info=error.cause)
+        return error
+
+    def _reached(self, name: str, position: int) -> None:
+        with self._progress:
+            self._positions[name] = position
+            self._progress.notify_all()
+
+    def _has_reached(self, position: int, names: list[str]) -> bool:
+        if position <= 0 or all(self._positions.get(n, 0) >= position for n in names):
+            return True
+        stored = all_tracking(self.db)  # another process may be the one following
+        return all(n in stored and stored[n].position >= position for n in names)
+
+    def _select(self, names: Iterable[str] | None) -> list[Projection]:
+        if names is None:
+            return list(self.projections.values())
+        names = list(names)
+        unknown = set(names) - set(self.projections)
+        if unknown:
+            raise KeyError(f"no such projection: {', '.join(sorted(unknown))}")
+        return [self.projections[name] for name in names]
+
+    # -- the follower's tick --------------------------------------------------------------
+
+    def _tick(self) -> None:
+        """Catch up the projections that are behind, except those waiting to retry a failure."""
+        now = time.monotonic()
+        head = self._feed.head()
+        due = [
+            name
+            for name in self.projections
+            if self._positions.get(name, -1) < head and self._retry_at.get(name, 0.0) <= now
+        ]
+        if not due:
+            return
+        failed: set[str] = set()
+        try:
+            self.catch_up(due)
+        except ProjectionError as error:
+            failed = set(error.failures)
+        for name in due:
+            if name in failed:
+                delay = min(self._retry_delay.get(name, 0.5) * 2, 60.0)
+                self._retry_delay[name] = delay
+                self._retry_at[name] = now + delay
+            else:
+                self._retry_delay.pop(name, None)
+                self._retry_at.pop(name, None)
