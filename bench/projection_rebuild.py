@@ -1,17 +1,12 @@
 """How fast a projection rebuilds: events per second for a rebuild of ~10k events.
 
-    .venv/bin/python bench/projection_rebuild.py [EVENTS] [BATCH_SIZE ...]
+    .venv/bin/python -m bench.projection_rebuild [EVENTS] [BATCH_SIZE ...]
 
 Uses the same environment as the tests (STEELYARD_PERSISTENCE=postgres and POSTGRES_* for
 PostgreSQL, in a throw-away schema; otherwise SQLite files in a temporary folder).
 """
 
 from __future__ import annotations
-
-import sys as _sys
-from pathlib import Path as _Path
-
-_sys.path.insert(0, str(_Path(__file__).resolve().parents[1]))
 
 import os
 import sys
