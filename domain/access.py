@@ -6,6 +6,7 @@ foreign company's id reveals nothing. Only what an actor can see but may not cha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from domain.context import Actor, Role
@@ -27,6 +28,26 @@ BUYER_PERMISSIONS: dict[str, str] = {
 STAFF_ROLES = frozenset(
     {Role.MANAGER, Role.SUPERVISOR, Role.FINANCE, Role.OPERATOR, Role.AUDITOR, Role.INTEGRATION}
 )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which customers a list query may show this actor: all, one manager's, or one company."""
+
+    manager_id: UUID | None = None
+    account_id: UUID | None = None
+
+
+def scope_of(actor: Actor) -> Scope:
+    if actor.role.is_buyer:
+        if actor.account_id is None:
+            raise NotFoundError("account")
+        return Scope(account_id=actor.account_id)
+    if actor.role is Role.MANAGER:
+        return Scope(manager_id=actor.user_id)
+    if actor.role in STAFF_ROLES or actor.role is Role.SYSTEM:
+        return Scope()
+    raise ForbiddenError("Sign in first.")
 
 
 def require_role(actor: Actor, *roles: Role) -> None:

@@ -16,6 +16,7 @@ class ErrorKind(Enum):
     NOT_FOUND = "not_found"  # unknown, or not visible to this actor (404)
     FORBIDDEN = "forbidden"  # visible, but this actor may not (403)
     UNAUTHENTICATED = "unauthenticated"  # who are you? (401)
+    UNAVAILABLE = "unavailable"  # not now; retry shortly (503)
 
 
 class DomainError(Exception):

@@ -101,5 +101,58 @@ def scheduler(
         services.close()
 
 
+@app.command()
+def project() -> None:
+    """Keep the read models up to date as their own process (resumes where it stopped)."""
+    from interfaces.wiring import Services
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    services = Services.build(Settings.from_env())
+    try:
+        services.projections.run_forever()
+    finally:
+        services.close()
+
+
+@app.command()
+def rebuild(
+    name: Annotated[str | None, typer.Argument(help="One projection; all when omitted")] = None,
+) -> None:
+    """Drop the read models and rebuild them from the first event, with a progress bar."""
+    from rich.progress import Progress
+
+    from interfaces.wiring import Services
+
+    services = Services.build(Settings.from_env())
+    try:
+        with Progress() as progress:
+            tasks: dict[str, object] = {}
+
+            def on_batch(projection: str, position: int, head: int) -> None:
+                if projection not in tasks:
+                    tasks[projection] = progress.add_task(projection, total=max(head, 1))
+                progress.update(tasks[projection], completed=position)  # type: ignore[arg-type]
+
+            services.projections.rebuild(name, on_batch=on_batch)
+        for status in services.projections.status().values():
+            typer.echo(f"{status.name}: position {status.position} of {status.head}")
+    finally:
+        services.close()
+
+
+@app.command()
+def status() -> None:
+    """How far behind each read model is."""
+    from interfaces.wiring import Services
+
+    services = Services.build(Settings.from_env())
+    try:
+        for item in services.projections.status().values():
+            error = f"  STOPPED: {item.last_error}" if item.last_error else ""
+            typer.echo(f"{item.name}: position {item.position}, lag {item.lag}{error}")
+    finally:
+        services.close()
+
+
 def main() -> None:
     app()

@@ -10,6 +10,9 @@ STEELYARD_SECRET_KEY    signs bearer tokens; required with postgres, a file-kept
 STEELYARD_TOKEN_MINUTES bearer token lifetime (default 60)
 STEELYARD_BINDING_IDLE_DAYS   days without activity after which a manager binding lapses (90)
 STEELYARD_PASSWORD_HASH_COST  fast|default (argon2 cost; "fast" only for tests and demos)
+STEELYARD_READ_WAIT_SECONDS   the longest a query waits for `wait_for` (default 10)
+STEELYARD_PROJECTIONS   inprocess (default: the API server keeps the read models up to date)
+                        | external (a separate `steelyard project` process does)
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ class Settings:
     token_minutes: int = 60
     binding_idle_days: int = 90
     password_hash_cost: Literal["fast", "default"] = "default"
+    projections: Literal["inprocess", "external"] = "inprocess"
+    read_wait_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -81,6 +86,9 @@ class Settings:
             if persistence == "postgres" and env.get("STEELYARD_ALLOW_DEV_SECRET") != "1":
                 raise ConfigError("STEELYARD_SECRET_KEY is required with PostgreSQL")
             secret = _dev_secret(sqlite_path.parent)
+        projections = env.get("STEELYARD_PROJECTIONS", "inprocess")
+        if projections not in ("inprocess", "external"):
+            raise ConfigError("STEELYARD_PROJECTIONS must be inprocess or external")
         cost = env.get("STEELYARD_PASSWORD_HASH_COST", "default")
         if cost not in ("fast", "default"):
             raise ConfigError("STEELYARD_PASSWORD_HASH_COST must be fast or default")
@@ -92,6 +100,8 @@ class Settings:
             token_minutes=_int(env, "STEELYARD_TOKEN_MINUTES", 60),
             binding_idle_days=_int(env, "STEELYARD_BINDING_IDLE_DAYS", 90),
             password_hash_cost=cost,  # type: ignore[arg-type]
+            projections=projections,  # type: ignore[arg-type]
+            read_wait_seconds=float(_int(env, "STEELYARD_READ_WAIT_SECONDS", 10)),
         )
 
     def eventsourcing_env(self, create_table: bool = True) -> dict[str, str]:

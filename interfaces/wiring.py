@@ -15,6 +15,10 @@ from domain.services.identity import IdentityService
 from domain.services.members import MemberService
 from interfaces.config import Settings
 from interfaces.security import Argon2Passwords, LoggingSms, Tokens
+from projections.accounts import AccountDirectoryView
+from projections.all import all_projections
+from projections.database import ViewDatabase
+from projections.runner import ProjectionRunner
 
 
 @dataclass
@@ -27,6 +31,9 @@ class Services:
     identity: IdentityService
     accounts: AccountService
     members: MemberService
+    views: ViewDatabase
+    projections: ProjectionRunner
+    directory: AccountDirectoryView
     clock: Clock = field(default=system_clock)
 
     @classmethod
@@ -35,6 +42,7 @@ class Services:
         runner = CommandRunner(ledger)
         hasher = Argon2Passwords(settings.password_hash_cost)
         sms = LoggingSms()
+        views = ViewDatabase.from_settings(settings)
         return cls(
             settings=settings,
             ledger=ledger,
@@ -44,8 +52,13 @@ class Services:
             identity=IdentityService(runner, hasher, sms),
             accounts=AccountService(runner, hasher, sms, settings.binding_idle_days),
             members=MemberService(runner, hasher),
+            views=views,
+            projections=ProjectionRunner(ledger, views, all_projections()),
+            directory=AccountDirectoryView(views),
             clock=clock,
         )
 
     def close(self) -> None:
+        self.projections.stop()
+        self.views.close()
         self.ledger.close()

@@ -37,6 +37,15 @@ def on(*event_types: type) -> Callable[[F], F]:
     return mark
 
 
+def event_class(aggregate: type, name: str) -> type:
+    """An aggregate's event class declared by name (``@event("Registered")``), looked up once at
+    import so a misspelt name fails loudly there rather than silently matching nothing."""
+    found = getattr(aggregate, name, None)
+    if not isinstance(found, type):
+        raise TypeError(f"{aggregate.__qualname__} has no event class {name!r}")
+    return found
+
+
 class Projection(ABC):
     name: ClassVar[str]
     version: ClassVar[int] = 1

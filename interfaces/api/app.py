@@ -24,12 +24,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
-        app.state.services = services or Services.build(settings or Settings.from_env())
+        running: Services = services or Services.build(settings or Settings.from_env())
+        app.state.services = running
+        follow = running.settings.projections == "inprocess" and not running.projections.running
+        if follow:
+            running.projections.start()
         try:
             yield
         finally:
+            if follow:
+                running.projections.stop()
             if owned:
-                app.state.services.close()
+                running.close()
 
     app = FastAPI(
         title="Steelyard",

@@ -11,12 +11,12 @@ import hashlib
 from typing import Annotated
 from uuid import uuid4
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from domain import context
 from domain.context import Actor, CommandContext
-from domain.errors import AuthenticationError, ValidationError
+from domain.errors import AuthenticationError, DomainError, ErrorKind, ValidationError
 from interfaces.wiring import Services
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -76,3 +76,31 @@ async def anyone(request: Request, services: Svc) -> CommandContext:
 
 SignedIn = Annotated[CommandContext, Depends(signed_in)]
 Anyone = Annotated[CommandContext, Depends(anyone)]
+
+
+def read_after(
+    services: Svc,
+    wait_for: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            description="A position from a command's answer: wait (bounded, "
+            "STEELYARD_READ_WAIT_SECONDS) until the read models include it.",
+        ),
+    ] = None,
+) -> None:
+    if wait_for is not None and not services.projections.wait(
+        wait_for, services.settings.read_wait_seconds
+    ):
+        raise ReadModelBehindError(wait_for)
+
+
+class ReadModelBehindError(DomainError):
+    kind = ErrorKind.UNAVAILABLE
+    code = "read_model_behind"
+
+    def __init__(self, position: int) -> None:
+        super().__init__(f"The read models have not reached position {position} yet; retry.")
+
+
+ReadAfter = Annotated[None, Depends(read_after)]

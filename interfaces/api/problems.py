@@ -21,6 +21,7 @@ STATUS = {
     ErrorKind.NOT_FOUND: 404,
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.UNAVAILABLE: 503,
 }
 
 HTTP_CODES = {
@@ -42,6 +43,8 @@ def install(app: FastAPI) -> None:
         response = problem(status, exc.code, exc.detail, **to_jsonable(exc.extra))
         if status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
+        if status == 503:
+            response.headers["Retry-After"] = "1"
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -238,3 +238,29 @@ def test_every_event_records_who_caused_it_and_through_which_request(api: Api) -
     assert created.caused_by.request_id == "req-42"
     assert created.caused_by.user_id is not None
     assert created.timestamp == api.clock()
+
+
+def test_operator_lists_pending_certifications_reading_its_own_writes(
+    api: Api, operator: str
+) -> None:
+    api.import_registry(operator, (1, "east"))
+    manager, manager_token = api.enroll("13900000004", Role.MANAGER, "east")
+    known, known_admin = api.register("13800000001")
+    unknown, unknown_admin = api.register("13800000002")
+    api.post(f"/accounts/{known}/company", known_admin, json=api.company(1))
+    last = api.post(f"/accounts/{unknown}/company", unknown_admin, json=api.company(9))
+    position = last.json()["position"]
+
+    pending = api.get(f"/accounts?certification=pending&wait_for={position}", operator).json()
+    assert [row["account_id"] for row in pending] == [str(unknown)]
+    assert pending[0]["company_name"] == "Company 9"
+    everyone = api.get(f"/accounts?wait_for={position}", operator).json()
+    assert {row["account_id"] for row in everyone} == {str(known), str(unknown)}
+    mine = api.get(f"/accounts?wait_for={position}", manager_token).json()
+    assert [(row["account_id"], row["manager_id"]) for row in mine] == [
+        (str(known), str(manager))
+    ]
+    own = api.get(f"/accounts?wait_for={position}", unknown_admin).json()
+    assert [row["account_id"] for row in own] == [str(unknown)]
+    behind = api.get(f"/accounts?wait_for={position + 1000}", operator)
+    assert behind.status_code == 503 and behind.json()["code"] == "read_model_behind"

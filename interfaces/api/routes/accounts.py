@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
-from domain.account import CompanyInfo, Contact
-from interfaces.api.deps import Anyone, SignedIn, Svc
+from domain.access import scope_of
+from domain.account import Certification, CompanyInfo, Contact
+from interfaces.api.deps import Anyone, ReadAfter, SignedIn, Svc
 from interfaces.api.responses import (
     PROBLEM_RESPONSES,
     CommandResult,
@@ -17,6 +19,7 @@ from interfaces.api.responses import (
 from interfaces.api.schemas.accounts import (
     AccountCreate,
     AccountPublic,
+    AccountSummary,
     CertificationDecision,
     CompanyBind,
     LevelChange,
@@ -32,6 +35,28 @@ def register(body: AccountCreate, services: Svc, ctx: Anyone) -> OrjsonResponse:
         body.phone, body.password, body.name, body.email, body.accept_rules
     )
     return command_response(outcome, 201)
+
+
+@router.get("", response_model=list[AccountSummary])
+def list_accounts(
+    services: Svc,
+    ctx: SignedIn,
+    _: ReadAfter,
+    certification: Annotated[Certification | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[AccountSummary]:
+    """Customer companies this user may see (operators: all, e.g. ``certification=pending``;
+    managers: their bound customers; buyers: their own)."""
+    scope = scope_of(ctx.actor)
+    rows = services.directory.list(
+        certification=certification.value if certification else None,
+        manager_id=scope.manager_id,
+        only_account=scope.account_id,
+        limit=limit,
+        offset=offset,
+    )
+    return [AccountSummary(**row) for row in rows]
 
 
 @router.get("/{account_id}", response_model=AccountPublic)

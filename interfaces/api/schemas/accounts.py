@@ -133,6 +133,19 @@ class CompanyPublic(BaseModel):
     bank_account: str
 
 
+class AccountSummary(BaseModel):
+    account_id: UUID
+    admin_phone: str
+    registered_at: datetime
+    company_name: str | None
+    credit_code: str | None
+    region: str | None
+    certification: Certification
+    rejection_reason: str | None
+    manager_id: UUID | None
+    level: str
+
+
 class AccountPublic(BaseModel):
     account_id: UUID
     version: int
