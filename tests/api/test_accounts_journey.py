@@ -257,9 +257,7 @@ def test_operator_lists_pending_certifications_reading_its_own_writes(
     everyone = api.get(f"/accounts?wait_for={position}", operator).json()
     assert {row["account_id"] for row in everyone} == {str(known), str(unknown)}
     mine = api.get(f"/accounts?wait_for={position}", manager_token).json()
-    assert [(row["account_id"], row["manager_id"]) for row in mine] == [
-        (str(known), str(manager))
-    ]
+    assert [(row["account_id"], row["manager_id"]) for row in mine] == [(str(known), str(manager))]
     own = api.get(f"/accounts?wait_for={position}", unknown_admin).json()
     assert [row["account_id"] for row in own] == [str(unknown)]
     behind = api.get(f"/accounts?wait_for={position + 1000}", operator)

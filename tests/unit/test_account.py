@@ -17,7 +17,11 @@ COMPANY = CompanyInfo("Acme Steel", "91350100M000100Y43", "1 Road", "east")
 
 def new_account() -> Account:
     return Account(
-        admin_id=uuid4(), phone="13800000001", name="Admin", password_hash="h", email=None,
+        admin_id=uuid4(),
+        phone="13800000001",
+        name="Admin",
+        password_hash="h",
+        email=None,
         rules_version="2026-01",
     )
 
