@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from domain.context import Clock, system_clock
 from domain.ledger import CommandRunner, Ledger
 from domain.services.accounts import AccountService
+from domain.services.catalog import CatalogService
+from domain.services.funds import FundsService
 from domain.services.identity import IdentityService
 from domain.services.members import MemberService
 from interfaces.config import Settings
@@ -31,6 +33,8 @@ class Services:
     identity: IdentityService
     accounts: AccountService
     members: MemberService
+    funds: FundsService
+    catalog: CatalogService
     views: ViewDatabase
     projections: ProjectionRunner
     directory: AccountDirectoryView
@@ -52,6 +56,8 @@ class Services:
             identity=IdentityService(runner, hasher, sms),
             accounts=AccountService(runner, hasher, sms, settings.binding_idle_days),
             members=MemberService(runner, hasher),
+            funds=FundsService(runner),
+            catalog=CatalogService(runner),
             views=views,
             projections=ProjectionRunner(ledger, views, all_projections()),
             directory=AccountDirectoryView(views),
