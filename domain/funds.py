@@ -48,6 +48,7 @@ from domain.journal import (
     DEPOSIT_FREE,
     REBATE,
     SELLER_BANK,
+    SELLER_COMPENSATIONS,
     SELLER_REBATES,
     UNALLOCATED,
     JournalEntry,
@@ -108,6 +109,7 @@ class FundsAccount(
         self._bills: list[Bill] = []
         self._fees_through: dict[UUID, date] = {}  # bill → last day a late fee covers
         self._debt_added = _ZERO  # all debt ever added (draws, fees): what bills are paid from
+        self._compensations: dict[str, UUID] = {}  # "objection:<id>" / "return:<id>" → entry
 
     # queries
 
@@ -194,6 +196,22 @@ class FundsAccount(
         self._rebate_credited(reference=ref, entry=entry)
         return entry
 
+    def compensate(
+        self, amount: Money, kind: str, reference: str, category_code: str | None = None
+    ) -> JournalEntry:
+        """Money the seller gives back: an accepted objection's compensation, or the refund of
+        returned goods. Credited to a category (or unallocated), once per kind and reference."""
+        require_amount(amount)
+        if kind not in ("objection", "return"):
+            raise ValidationError("invalid_kind", "Compensation is for an objection or a return.")
+        key = f"{kind}:{require_text(reference, 'invalid_reference', 'reference', 64)}"
+        if key in self._compensations:
+            raise ConflictError("already_compensated", f"{key} is compensated already.")
+        target = category(category_code) if category_code else UNALLOCATED
+        entry = self._checked("compensated", move(SELLER_COMPENSATIONS, target, amount), kind, key)
+        self._compensated(key=key, entry=entry)
+        return entry
+
     # helpers
 
     def _checked(
@@ -264,6 +282,11 @@ class FundsAccount(
     def _breach_penalty_charged(self, breach_notice: str, entry: JournalEntry) -> None:
         self._post(entry)
         self._breaches[breach_notice] = entry.entry_id
+
+    @event("Compensated")
+    def _compensated(self, key: str, entry: JournalEntry) -> None:
+        self._post(entry)
+        self._compensations[key] = entry.entry_id
 
     @event("RebateCredited")
     def _rebate_credited(self, reference: str, entry: JournalEntry) -> None:

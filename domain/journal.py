@@ -45,6 +45,7 @@ SELLER_PENALTIES = "seller.penalties"
 SELLER_FEES = "seller.fees"
 SELLER_REBATES = "seller.rebates"
 SELLER_TRANSFERS = "seller.transfers"
+SELLER_COMPENSATIONS = "seller.compensations"
 
 CATEGORY_PREFIX = "category:"
 RESERVED_PREFIX = "reserved:"

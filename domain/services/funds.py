@@ -314,6 +314,20 @@ class FundsService:
     ) -> Reservation:
         return self._existing_in(uow, company_id).apply_rebate(contract_id, amount)
 
+    def compensate_in(
+        self,
+        uow: UnitOfWork,
+        company_id: UUID,
+        amount: Money,
+        kind: str,
+        reference: str,
+        category_code: str | None = None,
+    ) -> JournalEntry:
+        """An objection's compensation or a return's refund, credited to the customer's funds."""
+        if category_code is not None:
+            self._check_category(category_code)
+        return self.open_in(uow, company_id).compensate(amount, kind, reference, category_code)
+
     def lock_deposit_in(
         self, uow: UnitOfWork, company_id: UUID, auction_id: UUID, amount: Money
     ) -> JournalEntry:

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import ValidationError
+from domain.errors import ConflictError, ValidationError
 from domain.funds import FundsAccount, PaymentPurpose
 from domain.funds_requests import RequestStatus
 from domain.journal import held
@@ -385,3 +385,13 @@ def test_account_rebuilt_from_its_stored_events_equals_the_live_one() -> None:
     assert rebuilt.balances() == funds.balances()
     assert rebuilt.journal == funds.journal
     assert rebuilt.refund(request.refund_id) == funds.refund(request.refund_id)
+
+
+def test_compensation_credits_the_customer_once_per_reference() -> None:
+    funds = FundsAccount(company_id=uuid4())
+    entry = funds.compensate(Money.parse("800.00"), "objection", "OBJ-1", "HRC")
+    assert sum((line.amount for line in entry.lines), Money.zero()) == Money.zero()
+    assert funds.balance("category:HRC") == Money.parse("800.00")
+    assert funds.financial_balance() == Money.parse("800.00")
+    with pytest.raises(ConflictError):
+        funds.compensate(Money.parse("800.00"), "objection", "OBJ-1", "HRC")
