@@ -12,9 +12,11 @@ from domain.context import Clock, system_clock
 from domain.ledger import CommandRunner, Ledger
 from domain.services.accounts import AccountService
 from domain.services.catalog import CatalogService
+from domain.services.contracts import ContractService
 from domain.services.funds import FundsService
 from domain.services.identity import IdentityService
 from domain.services.members import MemberService
+from domain.services.orders import OrderService
 from interfaces.config import Settings
 from interfaces.security import Argon2Passwords, LoggingSms, Tokens
 from projections.accounts import AccountDirectoryView
@@ -35,6 +37,8 @@ class Services:
     members: MemberService
     funds: FundsService
     catalog: CatalogService
+    orders: OrderService
+    contracts: ContractService
     views: ViewDatabase
     projections: ProjectionRunner
     directory: AccountDirectoryView
@@ -47,6 +51,7 @@ class Services:
         hasher = Argon2Passwords(settings.password_hash_cost)
         sms = LoggingSms()
         views = ViewDatabase.from_settings(settings)
+        funds, catalog = FundsService(runner), CatalogService(runner)
         return cls(
             settings=settings,
             ledger=ledger,
@@ -56,8 +61,10 @@ class Services:
             identity=IdentityService(runner, hasher, sms),
             accounts=AccountService(runner, hasher, sms, settings.binding_idle_days),
             members=MemberService(runner, hasher),
-            funds=FundsService(runner),
-            catalog=CatalogService(runner),
+            funds=funds,
+            catalog=catalog,
+            orders=OrderService(runner, catalog, funds),
+            contracts=ContractService(runner, catalog, funds),
             views=views,
             projections=ProjectionRunner(ledger, views, all_projections()),
             directory=AccountDirectoryView(views),

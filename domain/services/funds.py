@@ -288,6 +288,12 @@ class FundsService:
             uow.add(funds)
         return funds
 
+    def reservation_in(
+        self, uow: UnitOfWork, company_id: UUID, contract_id: UUID
+    ) -> Reservation | None:
+        funds = uow.find(FundsAccount, FundsAccount.id_for(company_id))
+        return funds.reservation(contract_id) if funds else None
+
     def reserve_in(
         self, uow: UnitOfWork, company_id: UUID, contract_id: UUID, category: str, amount: Money
     ) -> Reservation:
