@@ -15,6 +15,7 @@ from eventsourcing.domain import event
 
 from domain.base import Aggregate
 from domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
+from domain.ledger import stable_id
 from domain.values import Money, Quantity, UnitPrice
 
 
@@ -90,6 +91,12 @@ class ReturnRequest:
 
 
 class Order(Aggregate):
+    @staticmethod
+    def create_id(order_no: str) -> UUID:
+        """Derived from the order number, so checkout knows it before the order exists (its
+        contracts name it) and one number can never be placed twice."""
+        return stable_id("order", order_no)
+
     @event("Placed")
     def __init__(
         self,

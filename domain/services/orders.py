@@ -110,7 +110,8 @@ class OrderService:
             require_buyer_permission(actor, account_id, "orders.place")
         if not (delivery_address or "").strip():
             raise ValidationError("required", "The delivery address is required.")
-        order_id = uuid4()
+        order_no = _order_no(uuid4())
+        order_id = Order.create_id(order_no)
         placed_by = actor.user_id
         if placed_by is None:
             raise NotFoundError("account")
@@ -123,11 +124,11 @@ class OrderService:
             region = (delivery_region or "").strip() or _region_of(account)
             order_lines = self._price_and_reserve(uow, account, order_id, wanted, region)
             contracts = self._contracts_for(
-                uow, account, order_id, order_lines, region, delivery_address
+                uow, account, order_no, order_lines, region, delivery_address
             )
             now = context.current().now()
             order = Order(
-                order_no=_order_no(order_id),
+                order_no=order_no,
                 account_id=account.id,
                 placed_by=placed_by,
                 on_behalf_by=actor.user_id if actor.role is Role.MANAGER else None,
@@ -197,7 +198,7 @@ class OrderService:
         self,
         uow: UnitOfWork,
         account: Account,
-        order_id: UUID,
+        order_no: str,
         lines: tuple[OrderLine, ...],
         region: str,
         address: str,
@@ -209,8 +210,8 @@ class OrderService:
         contracts = []
         for n, ((warehouse, category), group) in enumerate(sorted(groups.items()), start=1):
             facts = ContractFacts(
-                contract_no=f"{_order_no(order_id)}-{n}",
-                source=ContractSource("order", str(order_id)),
+                contract_no=f"{order_no}-{n}",
+                source=ContractSource("order", str(Order.create_id(order_no))),
                 buyer_id=account.id,
                 buyer_name=_company_name(account),
                 seller_name=SELLER_NAME,
@@ -309,8 +310,8 @@ def _company_name(account: Account) -> str:
     return account.company.name if account.company else str(account.id)
 
 
-def _order_no(order_id: UUID) -> str:
-    return f"SO{context.current().today():%Y%m%d}{order_id.hex[:8].upper()}"
+def _order_no(unique: UUID) -> str:
+    return f"SO{context.current().today():%Y%m%d}{unique.hex[:10].upper()}"
 
 
 def _describe(product: Any) -> str:

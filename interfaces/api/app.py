@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from interfaces.api import problems
 from interfaces.api.responses import OrjsonResponse
-from interfaces.api.routes import accounts, auth, health, members, staff
+from interfaces.api.routes import accounts, auth, contracts, funds, health, members, orders, staff
 from interfaces.config import Settings
 from interfaces.wiring import Services
 
@@ -62,8 +62,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return response
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, accounts, members, staff):
+    for module in (auth, accounts, members, staff, funds):
         api.include_router(module.router)
+    for router in (orders.router, contracts.router, contracts.invoices, contracts.public):
+        api.include_router(router)
     app.include_router(api)
     app.include_router(health.router)
 

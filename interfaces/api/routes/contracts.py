@@ -1,0 +1,181 @@
+"""Contracts: effect, confirm, pay, production, despatch, shipments, certificates, settlement,
+objections, and invoices over several contracts."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from domain.errors import ValidationError
+from domain.fulfilment import Shipment, ShipmentLine
+from domain.values import Money, Quantity
+from interfaces.api.deps import Anyone, SignedIn, Svc
+from interfaces.api.responses import (
+    PROBLEM_RESPONSES,
+    CommandResult,
+    OrjsonResponse,
+    command_response,
+)
+from interfaces.api.schemas.trading import (
+    Cancel,
+    CertificateIn,
+    Confirm,
+    InvoiceIn,
+    ObjectionDecision,
+    ObjectionIn,
+    ProductionFact,
+    Reason,
+    ShipmentIn,
+    contract_public,
+)
+
+router = APIRouter(prefix="/contracts", tags=["contracts"], responses=PROBLEM_RESPONSES)
+public = APIRouter(tags=["certificates"], responses=PROBLEM_RESPONSES)
+invoices = APIRouter(prefix="/invoices", tags=["invoices"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("/{contract_id}")
+def get_contract(contract_id: UUID, services: Svc, ctx: SignedIn) -> dict[str, Any]:
+    """The contract, its text and the digest the buyer confirms."""
+    return contract_public(services.contracts.get(contract_id))
+
+
+@router.post("/{contract_id}/effect", response_model=CommandResult)
+def make_effective(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    return command_response(services.contracts.make_effective(contract_id))
+
+
+@router.post("/{contract_id}/confirm", response_model=CommandResult)
+def confirm(contract_id: UUID, body: Confirm, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """回传确认: present the SHA-256 digest of the text you read."""
+    return command_response(services.contracts.confirm(contract_id, body.digest))
+
+
+@router.post("/{contract_id}/pay", response_model=CommandResult)
+def pay(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """Apply your funds to the contract (what checkout reserved, topped up from the category)."""
+    return command_response(services.contracts.pay(contract_id))
+
+
+@router.post("/{contract_id}/production", response_model=CommandResult)
+def production(
+    contract_id: UUID, body: ProductionFact, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """排产 / produced quantities from the ERP (cumulative per line)."""
+    outcome = None
+    if body.scheduled is not None:
+        outcome = services.contracts.schedule_production(
+            contract_id, body.line_no, Quantity.parse(body.scheduled)
+        )
+    if body.produced is not None:
+        outcome = services.contracts.record_production(
+            contract_id, body.line_no, Quantity.parse(body.produced)
+        )
+    if outcome is None:
+        raise ValidationError("no_quantity", "Give a scheduled or a produced quantity.")
+    return command_response(outcome)
+
+
+@router.post("/{contract_id}/despatch/release", response_model=CommandResult)
+def release_for_despatch(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """The warehouse released the goods: the order can no longer be cancelled."""
+    return command_response(services.contracts.release_for_despatch(contract_id))
+
+
+@router.post("/{contract_id}/despatch/intercept", response_model=CommandResult)
+def intercept_despatch(
+    contract_id: UUID, body: Reason, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    return command_response(services.contracts.intercept_despatch(contract_id, body.reason))
+
+
+@router.post("/{contract_id}/shipments", status_code=201, response_model=CommandResult)
+def record_shipment(
+    contract_id: UUID, body: ShipmentIn, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """发运: a (partial) despatch with the actual weights the warehouse weighed."""
+    shipment = Shipment(
+        shipment_id=body.shipment_id,
+        lines=tuple(ShipmentLine(x.line_no, Quantity.parse(x.actual_weight)) for x in body.lines),
+        warehouse=body.warehouse,
+        shipped_at=body.shipped_at,
+        vehicle_plate=body.vehicle_plate,
+        vessel_name=body.vessel_name,
+    )
+    return command_response(services.contracts.record_shipment(contract_id, shipment), 201)
+
+
+@router.post("/{contract_id}/shipping-complete", response_model=CommandResult)
+def complete_shipping(
+    contract_id: UUID, body: Cancel, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    return command_response(services.contracts.complete_shipping(contract_id, body.reason))
+
+
+@router.post("/{contract_id}/certificates", status_code=201, response_model=CommandResult)
+def issue_certificate(
+    contract_id: UUID, body: CertificateIn, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    outcome = services.contracts.issue_certificate(
+        contract_id, body.certificate_no, body.batch_no, body.shipment_id, body.verification_code
+    )
+    return command_response(outcome, 201)
+
+
+@router.post("/{contract_id}/settlement", response_model=CommandResult)
+def settle(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """后结算: re-price on actual shipped weight; the difference is released or charged."""
+    return command_response(services.contracts.settle(contract_id))
+
+
+@router.post("/{contract_id}/objections", status_code=201, response_model=CommandResult)
+def file_objection(
+    contract_id: UUID, body: ObjectionIn, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    outcome = services.contracts.file_objection(
+        contract_id, body.kind, Money.parse(body.claimed), body.description, body.shipment_id
+    )
+    return command_response(outcome, 201)
+
+
+@router.post("/{contract_id}/objections/{objection_id}", response_model=CommandResult)
+def resolve_objection(
+    contract_id: UUID, objection_id: UUID, body: ObjectionDecision, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    compensation = None
+    if body.decision == "accept":
+        compensation = Money.parse(body.compensation or "")
+    outcome = services.contracts.resolve_objection(
+        contract_id, objection_id, compensation, body.reason
+    )
+    return command_response(outcome)
+
+
+@router.post("/{contract_id}/close", response_model=CommandResult)
+def close(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    return command_response(services.contracts.close(contract_id))
+
+
+@invoices.post("", status_code=201, response_model=CommandResult)
+def issue_invoice(body: InvoiceIn, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """An invoice (ordinary or VAT special) over one or more settled contracts."""
+    shares = tuple((s.contract_id, s.money()) for s in body.shares)
+    return command_response(services.contracts.invoice(body.invoice_no, body.kind, shares), 201)
+
+
+@public.get("/certificates/{code}/verify")
+def verify_certificate(code: str, services: Svc, ctx: Anyone) -> dict[str, Any]:
+    """Public: check a quality certificate (质保书) is genuine by its verification code."""
+    contract, certificate = services.contracts.verify_certificate(code)
+    shipment = contract.shipments[certificate.shipment_id]
+    return {
+        "genuine": True,
+        "certificate_no": certificate.certificate_no,
+        "batch_no": certificate.batch_no,
+        "contract_no": contract.contract_no,
+        "shipped_at": shipment.shipped_at,
+        "products": [ln.description for ln in contract.facts.lines],
+        "shipped_weight": sum((x.actual_weight for x in shipment.lines), Quantity.zero()).tonnes,
+    }

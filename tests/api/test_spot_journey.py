@@ -1,0 +1,179 @@
+"""The spot journey of a steel mill's customer, through HTTP, every figure checked:
+listing → cart → checkout → effective → confirm → pay → established → production → two partial
+shipments → certificate verified → post-settlement → invoice → completed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from domain.context import Role
+from tests.api.conftest import Api
+from tests.api.trading_support import Stage, acting_as, stage
+
+
+def _ok(response: Any, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _contract(s: Stage, contract_id: str) -> dict[str, Any]:
+    return _ok(s.api.get(f"/contracts/{contract_id}", s.buyer))
+
+
+def test_the_spot_journey_from_listing_to_completed_order(api: Api) -> None:
+    s = stage(api)
+    listing = s.listing(quantity="100.000", price="4321.57")
+    s.fund("200000.00")
+
+    # cart → checkout: 27.125 t × 4,321.57 = 117,222.58625 → 117,222.59
+    _ok(api.post("/cart/items", s.buyer, json={"listing_id": str(listing), "quantity": "27.125"}))
+    placed = _ok(
+        api.post(
+            "/cart/checkout", s.buyer, json={"delivery_address": "No. 1 Harbour Road, Qingdao"}
+        ),
+        201,
+    )
+    assert placed["status"] == "pending_payment"
+    assert placed["total"] == "117222.59"
+    [contract] = placed["contracts"]
+    contract_id, order_id = contract["contract_id"], placed["order_id"]
+    assert _ok(api.get("/cart", s.buyer))["items"] == []
+    funds = s.statement()
+    assert funds["available_to_order"] == Decimal("82777.41")  # 200,000.00 − 117,222.59
+
+    order = _ok(api.get(f"/orders/{order_id}", s.buyer))
+    assert (order["status_label"], order["payment_status"]) == ("待支付", "unpaid")
+    assert order["lines"][0]["price_rule"] == "list"
+    assert order["lines"][0]["unit_price"] == "4321.57"
+
+    # the seller makes it effective; the buyer confirms against the digest of the text
+    _ok(api.post(f"/contracts/{contract_id}/effect", s.manager))
+    text = _contract(s, contract_id)
+    assert "117222.59" in text["text"]
+    wrong = api.post(f"/contracts/{contract_id}/confirm", s.buyer, json={"digest": "0" * 64})
+    assert wrong.status_code == 409 and wrong.json()["code"] == "digest_mismatch"
+    confirmed = _ok(
+        api.post(f"/contracts/{contract_id}/confirm", s.buyer, json={"digest": text["digest"]})
+    )
+    assert confirmed["state"] == "confirmed"
+
+    # payment applies the reserved funds: established (订单建立), the order awaits shipment
+    paid = _ok(api.post(f"/contracts/{contract_id}/pay", s.buyer))
+    assert paid["state"] == "established"
+    order = _ok(api.get(f"/orders/{order_id}", s.buyer))
+    assert (order["status"], order["payment_status"]) == ("pending_shipment", "paid")
+
+    # production facts from the ERP
+    _ok(
+        api.post(
+            f"/contracts/{contract_id}/production",
+            s.integration,
+            json={"line_no": 1, "scheduled": "27.125"},
+        )
+    )
+    produced = _ok(
+        api.post(
+            f"/contracts/{contract_id}/production",
+            s.integration,
+            json={"line_no": 1, "produced": "27.125"},
+        )
+    )
+    assert produced["state"] == "in_production"
+
+    # two partial shipments on actual weight: 14.980 t + 12.060 t = 27.040 t
+    first = _ok(
+        api.post(
+            f"/contracts/{contract_id}/shipments",
+            s.integration,
+            json={
+                "shipment_id": "DS-001",
+                "warehouse": "Rizhao",
+                "shipped_at": "2026-11-27T01:00:00Z",
+                "vehicle_plate": "鲁L12345",
+                "lines": [{"line_no": 1, "actual_weight": "14.980"}],
+            },
+        ),
+        201,
+    )
+    assert first["state"] == "shipping"
+    assert _ok(api.get(f"/orders/{order_id}", s.buyer))["shipping_status"] == "partially_shipped"
+    late_cancel = api.post(f"/orders/{order_id}/cancel", s.buyer, json={"reason": "changed mind"})
+    assert late_cancel.status_code == 409
+    assert late_cancel.json()["code"] == "already_despatched"
+    _ok(
+        api.post(
+            f"/contracts/{contract_id}/shipments",
+            s.integration,
+            json={
+                "shipment_id": "DS-002",
+                "warehouse": "Rizhao",
+                "shipped_at": "2026-11-28T01:00:00Z",
+                "vessel_name": "Rizhao Star",
+                "lines": [{"line_no": 1, "actual_weight": "12.060"}],
+            },
+        ),
+        201,
+    )
+    done = _ok(
+        api.post(f"/contracts/{contract_id}/shipping-complete", s.operator, json={"reason": ""})
+    )
+    assert done["state"] == "shipped"
+    order = _ok(api.get(f"/orders/{order_id}", s.buyer))
+    assert (order["status"], order["shipping_status"]) == ("shipped", "shipped")
+    assert _contract(s, contract_id)["lines"][0]["shipped"] == "27.040"
+
+    # the mill test certificate, verifiable by anyone with its code
+    certificate = _ok(
+        api.post(
+            f"/contracts/{contract_id}/certificates",
+            s.integration,
+            json={"certificate_no": "QC-2026-0001", "batch_no": "B7781", "shipment_id": "DS-001"},
+        ),
+        201,
+    )
+    verified = _ok(api.get(f"/certificates/{certificate['verification_code']}/verify"))
+    assert verified["genuine"] is True and verified["batch_no"] == "B7781"
+    assert verified["shipped_weight"] == "14.980"
+    assert api.get("/certificates/NOSUCHCODE1/verify").status_code == 404
+
+    # post-settlement: 27.040 t × 4,321.57 = 116,855.2528 → 116,855.25; 367.34 released
+    settled = _ok(api.post(f"/contracts/{contract_id}/settlement", s.finance))
+    assert settled["final_amount"] == "116855.25"
+    assert settled["released"] == "367.34" and settled["charged"] == "0.00"
+    funds = s.statement()
+    assert funds["available_to_order"] == Decimal("83144.75")  # 200,000.00 − 116,855.25
+    assert funds["financial_balance"] == Decimal("83144.75")
+
+    # a VAT special invoice for the settled amount completes the order
+    early = api.post(
+        "/invoices",
+        s.finance,
+        json={
+            "invoice_no": "INV-0001",
+            "kind": "vat_special",
+            "shares": [{"contract_id": contract_id, "amount": "200000.00"}],
+        },
+    )
+    assert early.status_code == 409 and early.json()["code"] == "over_invoiced"
+    _ok(
+        api.post(
+            "/invoices",
+            s.finance,
+            json={
+                "invoice_no": "INV-0001",
+                "kind": "vat_special",
+                "shares": [{"contract_id": contract_id, "amount": "116855.25"}],
+            },
+        ),
+        201,
+    )
+    assert _contract(s, contract_id)["state"] == "invoiced"
+    order = _ok(api.get(f"/orders/{order_id}", s.buyer))
+    assert (order["status"], order["status_label"]) == ("completed", "已完成")
+
+    # the listing's stock: what shipped is sold, nothing stays reserved
+    with acting_as(api, s.operator_id, Role.OPERATOR):
+        stock = api.services.catalog.get_listing(listing)["stock"]
+    assert (stock["sold"], stock["reserved"], stock["remaining"]) == ("27.040", "0.000", "72.960")
