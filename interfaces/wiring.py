@@ -17,11 +17,13 @@ from domain.services.funds import FundsService
 from domain.services.identity import IdentityService
 from domain.services.members import MemberService
 from domain.services.orders import OrderService
+from domain.services.returns import ReturnService
 from interfaces.config import Settings
 from interfaces.security import Argon2Passwords, LoggingSms, Tokens
 from projections.accounts import AccountDirectoryView
 from projections.all import all_projections
 from projections.database import ViewDatabase
+from projections.listings import ListingSearchView
 from projections.runner import ProjectionRunner
 
 
@@ -39,9 +41,11 @@ class Services:
     catalog: CatalogService
     orders: OrderService
     contracts: ContractService
+    returns: ReturnService
     views: ViewDatabase
     projections: ProjectionRunner
     directory: AccountDirectoryView
+    listings: ListingSearchView
     clock: Clock = field(default=system_clock)
 
     @classmethod
@@ -65,9 +69,11 @@ class Services:
             catalog=catalog,
             orders=OrderService(runner, catalog, funds),
             contracts=ContractService(runner, catalog, funds),
+            returns=ReturnService(runner, funds),
             views=views,
             projections=ProjectionRunner(ledger, views, all_projections()),
             directory=AccountDirectoryView(views),
+            listings=ListingSearchView(views),
             clock=clock,
         )
 

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from domain.errors import ValidationError
+from domain.values import Quantity
 from interfaces.api.deps import SignedIn, Svc
 from interfaces.api.responses import (
     PROBLEM_RESPONSES,
@@ -15,7 +16,14 @@ from interfaces.api.responses import (
     OrjsonResponse,
     command_response,
 )
-from interfaces.api.schemas.trading import Cancel, CartItem, Checkout, order_public
+from interfaces.api.schemas.trading import (
+    Cancel,
+    CartItem,
+    Checkout,
+    ReturnIn,
+    ReturnReview,
+    order_public,
+)
 
 router = APIRouter(tags=["orders"], responses=PROBLEM_RESPONSES)
 
@@ -60,3 +68,30 @@ def cancel_order(order_id: UUID, body: Cancel, services: Svc, ctx: SignedIn) -> 
     """Before payment, always; after payment only until the warehouse releases the goods
     (then 409 `already_despatched`). Stock and funds are released in the same save."""
     return command_response(services.orders.cancel(order_id, body.reason))
+
+
+@router.post("/orders/{order_id}/returns", status_code=201, response_model=CommandResult)
+def request_return(order_id: UUID, body: ReturnIn, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """After receipt: return part of the goods (per line), for review."""
+    lines = tuple((x.line_no, Quantity.parse(x.quantity)) for x in body.lines)
+    return command_response(services.returns.request_return(order_id, lines, body.reason), 201)
+
+
+@router.post("/orders/{order_id}/returns/{return_id}/review", response_model=CommandResult)
+def review_return(
+    order_id: UUID, return_id: UUID, body: ReturnReview, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    approve = body.decision == "approve"
+    return command_response(services.returns.review_return(order_id, return_id, approve, body.note))
+
+
+@router.post("/orders/{order_id}/returns/{return_id}/receive", response_model=CommandResult)
+def receive_return(order_id: UUID, return_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """The warehouse entered the returned goods."""
+    return command_response(services.returns.receive_return(order_id, return_id))
+
+
+@router.post("/orders/{order_id}/returns/{return_id}/refund", response_model=CommandResult)
+def refund_return(order_id: UUID, return_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """Finance refunds the returned lines into the customer's funds."""
+    return command_response(services.returns.refund_return(order_id, return_id))

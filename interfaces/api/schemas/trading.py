@@ -47,6 +47,21 @@ class Cancel(Strict):
     reason: str = Field(default="", max_length=500)
 
 
+class ReturnLineIn(Strict):
+    line_no: int = Field(ge=1)
+    quantity: DecimalText
+
+
+class ReturnIn(Strict):
+    lines: list[ReturnLineIn] = Field(min_length=1, max_length=50)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ReturnReview(Strict):
+    decision: str = Field(pattern="^(approve|reject)$")
+    note: str = Field(default="", max_length=500)
+
+
 class Confirm(Strict):
     digest: str = Field(min_length=64, max_length=64, description="SHA-256 of the contract text")
 
