@@ -13,13 +13,21 @@ from domain.account import Account
 from domain.context import Role
 from domain.contract import Contract
 from domain.contract_settlement import InvoiceKind, ObjectionKind
-from domain.contract_text import ContractState
+from domain.contract_text import (
+    ContractFacts,
+    ContractLine,
+    ContractSource,
+    ContractState,
+    DeliveryTerms,
+    PaymentTerms,
+)
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.fulfilment import Certificate, Shipment
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
 from domain.order import Order
 from domain.services.catalog import CatalogService
 from domain.services.funds import FundsService
+from domain.services.orders import BREACH, SELLER_NAME
 from domain.values import Money, Quantity
 
 Result = dict[str, Any]
@@ -33,6 +41,45 @@ class ContractService:
         self.runner = runner
         self.catalog = catalog
         self.funds = funds
+
+    # ---- posted by the ERP ---------------------------------------------------------------
+    def post_from_erp(
+        self,
+        account_id: UUID,
+        external_no: str,
+        lines: tuple[ContractLine, ...],
+        delivery: DeliveryTerms,
+        payment: PaymentTerms,
+    ) -> Outcome[Result]:
+        """A contract the ERP made (e.g. signed offline): generated here with its text and
+        digest, for the buyer to confirm and pay like any other. Once per external number."""
+        require_role(context.current().actor, Role.INTEGRATION, Role.OPERATOR)
+
+        def decide(uow: UnitOfWork) -> Result:
+            account = uow.get(Account, account_id, "account")
+            name = account.company.name if account.company else str(account.id)
+            facts = ContractFacts(
+                contract_no=f"ERP-{external_no.strip()}",
+                source=ContractSource("erp", external_no),
+                buyer_id=account.id,
+                buyer_name=name,
+                seller_name=SELLER_NAME,
+                lines=lines,
+                payment=payment,
+                delivery=delivery,
+                breach=BREACH,
+            )
+            if uow.find(Contract, Contract.create_id(facts)) is not None:
+                raise ConflictError("duplicate_contract", "This ERP contract is posted already.")
+            contract = Contract.generate(facts)
+            uow.add(contract)
+            return {
+                **_state(contract),
+                "digest": contract.digest,
+                "total": contract.total_amount.amount,
+            }
+
+        return self.runner.run(decide)
 
     # ---- up to established -------------------------------------------------------------
     def make_effective(self, contract_id: UUID) -> Outcome[Result]:

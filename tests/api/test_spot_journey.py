@@ -177,3 +177,37 @@ def test_the_spot_journey_from_listing_to_completed_order(api: Api) -> None:
     with acting_as(api, s.operator_id, Role.OPERATOR):
         stock = api.services.catalog.get_listing(listing)["stock"]
     assert (stock["sold"], stock["reserved"], stock["remaining"]) == ("27.040", "0.000", "72.960")
+
+
+def test_a_contract_posted_by_the_erp_is_confirmed_and_paid_like_any_other(api: Api) -> None:
+    s = stage(api)
+    s.fund("50000.00")
+    body = {
+        "account_id": str(s.account_id),
+        "external_no": "K-2026-118",
+        "lines": [
+            {
+                "product_id": "00000000-0000-0000-0000-000000000001",
+                "category": "HRC",
+                "description": "Q235B 3.0×1500 coil",
+                "quantity": "10.000",
+                "unit_price": "4200.00",
+            }
+        ],
+        "warehouse": "Rizhao",
+        "region": "east",
+        "address": "Dock 9",
+        "delivery_month": "2026-12",
+    }
+    posted = _ok(api.post("/integration/contracts", s.integration, json=body), 201)
+    assert posted["total"] == "42000.00"
+    again = api.post("/integration/contracts", s.integration, json=body)
+    assert again.status_code == 409 and again.json()["code"] == "duplicate_contract"
+    assert api.post("/integration/contracts", s.buyer, json=body).status_code == 403
+
+    contract_id = posted["contract_id"]
+    _ok(api.post(f"/contracts/{contract_id}/effect", s.manager))
+    _ok(api.post(f"/contracts/{contract_id}/confirm", s.buyer, json={"digest": posted["digest"]}))
+    paid = _ok(api.post(f"/contracts/{contract_id}/pay", s.buyer))
+    assert paid["state"] == "established"
+    assert s.statement()["available_to_order"] == Decimal("8000.00")

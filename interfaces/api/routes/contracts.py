@@ -3,14 +3,16 @@ objections, and invoices over several contracts."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
 
+from domain.contract_text import ContractLine, DeliveryTerms, PaymentTerms
 from domain.errors import ValidationError
 from domain.fulfilment import Shipment, ShipmentLine
-from domain.values import Money, Quantity
+from domain.values import Money, Quantity, UnitPrice
 from interfaces.api.deps import Anyone, SignedIn, Svc
 from interfaces.api.responses import (
     PROBLEM_RESPONSES,
@@ -22,6 +24,7 @@ from interfaces.api.schemas.trading import (
     Cancel,
     CertificateIn,
     Confirm,
+    ErpContractIn,
     InvoiceIn,
     ObjectionDecision,
     ObjectionIn,
@@ -34,6 +37,7 @@ from interfaces.api.schemas.trading import (
 router = APIRouter(prefix="/contracts", tags=["contracts"], responses=PROBLEM_RESPONSES)
 public = APIRouter(tags=["certificates"], responses=PROBLEM_RESPONSES)
 invoices = APIRouter(prefix="/invoices", tags=["invoices"], responses=PROBLEM_RESPONSES)
+integration = APIRouter(prefix="/integration", tags=["integration"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/{contract_id}")
@@ -158,6 +162,33 @@ def close(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     return command_response(services.contracts.close(contract_id))
 
 
+@integration.post("/contracts", status_code=201, response_model=CommandResult)
+def post_erp_contract(body: ErpContractIn, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """The ERP posts a contract it made; the buyer confirms and pays it like any other."""
+    lines = tuple(
+        ContractLine.priced(
+            n,
+            x.product_id,
+            None,
+            x.category,
+            x.description,
+            Quantity.parse(x.quantity),
+            UnitPrice.parse(x.unit_price),
+        )
+        for n, x in enumerate(body.lines, start=1)
+    )
+    delivery = DeliveryTerms(body.warehouse, body.region, body.address, body.delivery_month)
+    payment = (
+        PaymentTerms.credit(body.due_days)
+        if body.payment == "credit"
+        else PaymentTerms.prepay(_percent(body.prepay_percent), body.due_days)
+    )
+    outcome = services.contracts.post_from_erp(
+        body.account_id, body.external_no, lines, delivery, payment
+    )
+    return command_response(outcome, 201)
+
+
 @invoices.post("", status_code=201, response_model=CommandResult)
 def issue_invoice(body: InvoiceIn, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """An invoice (ordinary or VAT special) over one or more settled contracts."""
@@ -179,3 +210,13 @@ def verify_certificate(code: str, services: Svc, ctx: Anyone) -> dict[str, Any]:
         "products": [ln.description for ln in contract.facts.lines],
         "shipped_weight": sum((x.actual_weight for x in shipment.lines), Quantity.zero()).tonnes,
     }
+
+
+def _percent(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError("invalid_percent", f"{text!r} is not a percentage.") from None
+    if not value.is_finite():
+        raise ValidationError("invalid_percent", f"{text!r} is not a percentage.")
+    return value

@@ -110,6 +110,27 @@ class ObjectionDecision(Strict):
     reason: str = Field(default="", max_length=500)
 
 
+class ErpLineIn(Strict):
+    product_id: UUID
+    category: str = Field(min_length=2, max_length=16)
+    description: str = Field(min_length=1, max_length=200)
+    quantity: DecimalText
+    unit_price: DecimalText
+
+
+class ErpContractIn(Strict):
+    account_id: UUID
+    external_no: str = Field(min_length=1, max_length=40)
+    lines: list[ErpLineIn] = Field(min_length=1, max_length=50)
+    warehouse: str = Field(min_length=1, max_length=60)
+    region: str = Field(min_length=1, max_length=40)
+    address: str = Field(min_length=1, max_length=200)
+    delivery_month: str = Field(pattern=r"^\d{4}-\d{2}$")
+    payment: str = Field(default="prepay", pattern="^(prepay|credit)$")
+    prepay_percent: DecimalText = "100"
+    due_days: int = Field(default=3, ge=0, le=365)
+
+
 class InvoiceShareIn(Strict):
     contract_id: UUID
     amount: DecimalText
