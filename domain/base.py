@@ -35,3 +35,17 @@ class Aggregate(_LibraryAggregate):
         kwargs.setdefault("caused_by", ctx.cause())
         kwargs.setdefault("timestamp", ctx.now())
         super().trigger_event(event_class, **kwargs)
+
+
+class CopiesCheaply:
+    """For aggregates whose containers hold only immutable values (frozen dataclasses, Decimal,
+    str, UUID …): a copy needs new containers, not new values. The repository copies every
+    aggregate it hands out of its cache, so this keeps a long ledger cheap to load."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        clone = object.__new__(type(self))
+        clone.__dict__.update(
+            (name, value.copy() if isinstance(value, list | dict | set) else value)
+            for name, value in self.__dict__.items()
+        )
+        return clone

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate
+from domain.base import Aggregate, CopiesCheaply
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.ledger import stable_id
 
@@ -94,7 +94,7 @@ class Product:
         }
 
 
-class Catalog(Aggregate):
+class Catalog(CopiesCheaply, Aggregate):
     ID = stable_id("catalog", "main")
 
     @staticmethod

@@ -31,7 +31,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate
+from domain.base import Aggregate, CopiesCheaply
 from domain.credit import Bill, CreditCommands, CreditLine, CreditTerms
 from domain.errors import ConflictError, ValidationError
 from domain.funds_deposits import DepositCommands
@@ -83,7 +83,12 @@ class PaymentRecord:
 
 
 class FundsAccount(
-    DepositCommands, ReservationCommands, RequestCommands, CreditCommands, Aggregate
+    CopiesCheaply,
+    DepositCommands,
+    ReservationCommands,
+    RequestCommands,
+    CreditCommands,
+    Aggregate,
 ):
     @staticmethod
     def create_id(company_id: UUID) -> UUID:

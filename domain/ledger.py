@@ -14,6 +14,7 @@ saved in the same write, so a repeated request can never apply twice.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -139,39 +140,55 @@ class Outcome(Generic[T]):
 
 
 class CommandRunner:
+    """Optimistic first, pessimistic on contention: a command's first attempt runs freely; after
+    a conflict its retries take this process's retry lock, so commands fighting over a hot
+    aggregate (one listing in a flash sale) queue up instead of starving each other. Writers in
+    other processes are still caught by the store's concurrency check."""
+
     def __init__(self, app: Ledger, attempts: int = 12, backoff: float = 0.004) -> None:
         self.app = app
         self.attempts = attempts
         self.backoff = backoff
+        self._retry_lock = threading.RLock()
 
     def run(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T]:
-        idempotency = context.current().idempotency
         for attempt in range(self.attempts):
-            uow = UnitOfWork(self.app)
+            if attempt == 0:
+                outcome = self._attempt(decide)
+            else:
+                time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt - 1, 5))))
+                with self._retry_lock:
+                    outcome = self._attempt(decide)
+            if outcome is not None:
+                return outcome
+        raise ConcurrencyError()
+
+    def _attempt(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T] | None:
+        """One go at the command; None when a concurrent writer got there first."""
+        idempotency = context.current().idempotency
+        uow = UnitOfWork(self.app)
+        if idempotency is not None:
+            replay = self._replay(uow, *idempotency)
+            if replay is not None:
+                return replay
+        try:
+            result = decide(uow)
+        except DomainError:
+            # The same key may have committed between our check and our reads: then the
+            # refusal is an artefact of the race, and the first response is the answer.
             if idempotency is not None:
-                replay = self._replay(uow, *idempotency)
+                replay = self._replay(UnitOfWork(self.app), *idempotency)
                 if replay is not None:
                     return replay
-            try:
-                result = decide(uow)
-            except DomainError:
-                # The same key may have committed between our check and our reads: then the
-                # refusal is an artefact of the race, and the first response is the answer.
-                if idempotency is not None:
-                    replay = self._replay(UnitOfWork(self.app), *idempotency)
-                    if replay is not None:
-                        return replay
-                raise
-            if idempotency is not None:
-                uow.add(IdempotencyRecord(idempotency[0], idempotency[1], result))
-            try:
-                recordings = self.app.save(*uow.pending())
-            except IntegrityError:
-                time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt, 6))))
-                continue
-            positions = [r.notification.id for r in recordings]
-            return Outcome(result, max(positions) if positions else self.app.head())
-        raise ConcurrencyError()
+            raise
+        if idempotency is not None:
+            uow.add(IdempotencyRecord(idempotency[0], idempotency[1], result))
+        try:
+            recordings = self.app.save(*uow.pending())
+        except IntegrityError:
+            return None
+        positions = [r.notification.id for r in recordings]
+        return Outcome(result, max(positions) if positions else self.app.head())
 
     def _replay(self, uow: UnitOfWork, key: str, fingerprint: str) -> Outcome[Any] | None:
         record = uow.find(IdempotencyRecord, IdempotencyRecord.create_id(key))

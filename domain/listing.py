@@ -16,7 +16,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import Aggregate
+from domain.base import Aggregate, CopiesCheaply
 from domain.catalog import Product
 from domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
 from domain.pricing import CustomerPrice, PriceRules, check_customer_price
@@ -68,7 +68,7 @@ class StockLevels:
         return replace(self, supplied=self.supplied + qty, remaining=self.remaining + qty)
 
 
-class Listing(Aggregate):
+class Listing(CopiesCheaply, Aggregate):
     @classmethod
     def create(
         cls,

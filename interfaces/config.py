@@ -109,6 +109,10 @@ class Settings:
         env = {
             "TRANSCODER_TOPIC": "interfaces.persistence.transcoder:OrjsonTranscoder",
             "CREATE_TABLE": "y" if create_table else "n",
+            # Keep recently used aggregates in memory; each read still fetches the events
+            # written since (by any process), so a cached aggregate is never stale.
+            "AGGREGATE_CACHE_MAXSIZE": "5000",
+            "AGGREGATE_CACHE_FASTFORWARD": "y",
         }
         if self.persistence == "sqlite":
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)

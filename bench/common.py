@@ -1,0 +1,92 @@
+"""What every benchmark needs: a throw-away PostgreSQL schema, the raw commit-rate baseline
+measured on the same server in the same run, and a timed loop over threads."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
+import psycopg
+
+from interfaces.config import Settings
+
+
+def postgres_settings() -> Settings:
+    env = {
+        **os.environ,
+        "STEELYARD_SECRET_KEY": "bench-secret-of-at-least-32-bytes-long",
+        "STEELYARD_PASSWORD_HASH_COST": "fast",
+    }
+    settings = Settings.from_env(env)
+    if settings.persistence != "postgres":
+        sys.exit("set STEELYARD_PERSISTENCE=postgres and POSTGRES_* (see README: Benchmarks)")
+    return settings
+
+
+@contextmanager
+def throwaway_schema(settings: Settings) -> Iterator[Settings]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = replace(settings.postgres, schema="").conninfo()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield replace(settings, postgres=replace(settings.postgres, schema=schema, pool_size=20))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def timed(workers: int, seconds: float, work: Callable[[int], None]) -> float:
+    """Run ``work(worker_index)`` in a loop on ``workers`` threads for ``seconds``; return the
+    number of completed calls per second."""
+    done = [0] * workers
+    stop = time.monotonic() + seconds
+    errors: list[BaseException] = []
+
+    def loop(index: int) -> None:
+        try:
+            while time.monotonic() < stop:
+                work(index)
+                done[index] += 1
+        except BaseException as exc:  # reported after the run, never swallowed
+            errors.append(exc)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return sum(done) / (time.monotonic() - started)
+
+
+def raw_commit_rate(settings: Settings, workers: int, seconds: float) -> float:
+    """The ceiling: one-row INSERT + COMMIT per call, one connection per worker."""
+    conninfo = settings.postgres.conninfo()
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_raw (id BIGSERIAL PRIMARY KEY, body TEXT)")
+    connections = [psycopg.connect(conninfo, autocommit=True) for _ in range(workers)]
+    try:
+        return timed(
+            workers,
+            seconds,
+            lambda i: connections[i].execute("INSERT INTO bench_raw (body) VALUES ('x')"),
+        )
+    finally:
+        for conn in connections:
+            conn.close()
+
+
+def table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
