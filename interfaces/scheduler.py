@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+from uuid import UUID
 
 from domain import context
 from domain.context import Actor, CommandContext
+from domain.errors import DomainError, NotFoundError
+from domain.ledger import Outcome
 from interfaces.wiring import Services
 
 log = logging.getLogger("steelyard.scheduler")
@@ -25,8 +28,74 @@ def lapse_idle_bindings(services: Services) -> Any:
     return services.accounts.lapse_idle_bindings()
 
 
+def issue_credit_bills(services: Services) -> Any:
+    """On each line's billing day, bill the debt added in the period (once per billing day)."""
+    results, failed = _for_each_credit_line(services, services.funds.issue_credit_bill)
+    billed = sum(1 for r in results if r.get("bill_id"))
+    return {"lines": len(results), "billed": billed, "failed": failed}
+
+
+def assess_credit_lines(services: Services) -> Any:
+    """Freeze lines with an overdue bill, charge late fees for new overdue days, unfreeze."""
+    results, failed = _for_each_credit_line(services, services.funds.assess_credit)
+    return {
+        "frozen": sum(1 for r in results if r.get("credit_frozen")),
+        "late_fees": sum(len(r.get("late_fees", ())) for r in results),
+        "failed": failed,
+    }
+
+
+def _for_each_credit_line(
+    services: Services, command: Callable[[UUID], Outcome[dict[str, Any]]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Run a funds command for every customer company; those without a funds account or a
+    credit line are skipped. A company whose command is refused is logged and reported (and
+    tried again on the next run) without stopping the others."""
+    results, failed = [], []
+    for company_id in _customer_ids(services):
+        try:
+            results.append(command(company_id).result)
+        except NotFoundError:
+            continue  # no funds account yet
+        except DomainError as exc:
+            if exc.code == "no_credit_line":
+                continue
+            log.warning("credit job for company %s refused: %s", company_id, exc.detail)
+            failed.append(f"{company_id}: {exc.code}")
+    return results, failed
+
+
+def _customer_ids(services: Services, page: int = 500) -> Iterator[UUID]:
+    """Every customer company in the account directory, page by page."""
+    offset = 0
+    while True:
+        rows = services.directory.list(limit=page, offset=offset)
+        yield from (row["account_id"] for row in rows)
+        if len(rows) < page:
+            return
+        offset += page
+
+
+def cancel_overdue_orders(services: Services) -> Any:
+    """Cancel orders still unpaid after their payment deadline, releasing their stock and
+    funds. The tracking view finds them; each is re-checked from fresh state, so a row the view
+    has not yet caught up on changes nothing. One refused order does not stop the others."""
+    due = services.tracking.overdue_orders(context.current().now())
+    cancelled, failed = 0, []
+    for order_id in due:
+        try:
+            cancelled += len(services.orders.cancel_overdue([order_id]))
+        except DomainError as exc:
+            log.warning("overdue order %s not cancelled: %s", order_id, exc.detail)
+            failed.append(f"{order_id}: {exc.code}")
+    return {"due": len(due), "cancelled": cancelled, "failed": failed}
+
+
 JOBS: dict[str, Job] = {
     "lapse_idle_bindings": lapse_idle_bindings,
+    "issue_credit_bills": issue_credit_bills,
+    "assess_credit_lines": assess_credit_lines,
+    "cancel_overdue_orders": cancel_overdue_orders,
 }
 
 

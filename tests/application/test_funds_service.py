@@ -1,4 +1,5 @@
-"""Funds commands through FundsService and the CommandRunner on a SQLite event store."""
+"""Funds commands through FundsService and the CommandRunner on the configured event store
+(SQLite by default, PostgreSQL under the test command), so the races below are real races."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -28,20 +28,14 @@ from domain.funds import FundsAccount
 from domain.ledger import CommandRunner, Ledger, UnitOfWork
 from domain.services.funds import FundsService
 from domain.values import Money
+from interfaces.config import Settings
 
 NOW = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    app = Ledger(
-        env={
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(tmp_path / "es.db"),
-            "SQLITE_LOCK_TIMEOUT": "10",
-            "TRANSCODER_TOPIC": "interfaces.persistence.transcoder:OrjsonTranscoder",
-        }
-    )
+def ledger(settings: Settings) -> Iterator[Ledger]:
+    app = Ledger(env=settings.eventsourcing_env())
     yield app
     app.close()
 

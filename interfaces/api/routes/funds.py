@@ -1,0 +1,208 @@
+"""A customer company's funds: payments, allocation, transfers, refunds, deposits, rebates and
+the credit line (SPEC "Funds"). Who may do what is decided by ``FundsService``; these handlers
+only translate HTTP to its commands.
+
+Every route first checks that the company is visible to the caller, so a company that is not
+yours (a buyer's other company, a manager's unbound customer) answers 404 before any "forbidden".
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+
+from interfaces.api.deps import SignedIn, Svc
+from interfaces.api.responses import (
+    PROBLEM_RESPONSES,
+    CommandResult,
+    OrjsonResponse,
+    command_response,
+)
+from interfaces.api.schemas.funds import (
+    AllocationCreate,
+    AmountCreate,
+    BreachPenalty,
+    CreditLineSet,
+    Decision,
+    FundsStatement,
+    PaymentCreate,
+    RebateCredit,
+    RefundCreate,
+    RefundPaid,
+    TransferCreate,
+    to_money,
+    to_rate,
+)
+
+
+def visible_company(company_id: UUID, services: Svc, ctx: SignedIn) -> None:
+    """404 unless the caller may see this company (its own users, its manager, other staff)."""
+    services.accounts.get_account(company_id)
+
+
+router = APIRouter(
+    prefix="/funds/{company_id}",
+    tags=["funds"],
+    responses=PROBLEM_RESPONSES,
+    dependencies=[Depends(visible_company)],
+)
+
+
+@router.get("", response_model=FundsStatement)
+def get_statement(company_id: UUID, services: Svc, ctx: SignedIn) -> FundsStatement:
+    """Balances straight from the funds account's history (the dashboard reads a view)."""
+    return FundsStatement.of(services.funds.statement(company_id))
+
+
+# ---- finance: money in, allocation, decisions ------------------------------------------
+
+
+@router.post("/payments", status_code=201, response_model=CommandResult)
+def record_payment(
+    company_id: UUID, body: PaymentCreate, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """Finance records a bank transfer received. The same bank reference with the same
+    details again is the same payment (the first answer is returned, nothing is written)."""
+    outcome = services.funds.record_payment(
+        company_id, to_money(body.amount), body.bank_reference, body.category, body.purpose
+    )
+    return command_response(outcome, 201)
+
+
+@router.post("/allocations", status_code=201, response_model=CommandResult)
+def allocate(
+    company_id: UUID, body: AllocationCreate, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """Finance gives unallocated money a product category."""
+    outcome = services.funds.allocate(company_id, to_money(body.amount), body.category)
+    return command_response(outcome, 201)
+
+
+@router.post("/transfers/{transfer_id}/approve", response_model=CommandResult)
+def approve_transfer(
+    company_id: UUID, transfer_id: UUID, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """Finance approves: the money moves (to another company in the same atomic write)."""
+    return command_response(services.funds.approve_transfer(company_id, transfer_id))
+
+
+@router.post("/transfers/{transfer_id}/reject", response_model=CommandResult)
+def reject_transfer(
+    company_id: UUID, transfer_id: UUID, body: Decision, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    outcome = services.funds.reject_transfer(company_id, transfer_id, body.reason)
+    return command_response(outcome)
+
+
+@router.post("/refunds/{refund_id}/approve", response_model=CommandResult)
+def approve_refund(
+    company_id: UUID, refund_id: UUID, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    return command_response(services.funds.approve_refund(company_id, refund_id))
+
+
+@router.post("/refunds/{refund_id}/reject", response_model=CommandResult)
+def reject_refund(
+    company_id: UUID, refund_id: UUID, body: Decision, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    return command_response(services.funds.reject_refund(company_id, refund_id, body.reason))
+
+
+@router.post("/refunds/{refund_id}/paid", response_model=CommandResult)
+def mark_refund_paid(
+    company_id: UUID, refund_id: UUID, body: RefundPaid, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """Finance records the outgoing bank transfer of an approved refund."""
+    outcome = services.funds.mark_refund_paid(company_id, refund_id, body.bank_reference)
+    return command_response(outcome)
+
+
+@router.post("/rebate-credits", status_code=201, response_model=CommandResult)
+def credit_rebate(
+    company_id: UUID, body: RebateCredit, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """返利调账: finance credits a rebate, usable as payment; once per reference."""
+    outcome = services.funds.credit_rebate(company_id, to_money(body.amount), body.reference)
+    return command_response(outcome, 201)
+
+
+@router.post("/breach-penalties", status_code=201, response_model=CommandResult)
+def charge_breach_penalty(
+    company_id: UUID, body: BreachPenalty, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """Finance charges a penalty under a breach notice (违约通知); once per notice."""
+    outcome = services.funds.charge_breach_penalty(
+        company_id, to_money(body.amount), body.breach_notice, body.source
+    )
+    return command_response(outcome, 201)
+
+
+@router.post("/credit-line", response_model=CommandResult)
+def set_credit_line(
+    company_id: UUID, body: CreditLineSet, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """Finance opens the credit line or changes its terms."""
+    outcome = services.funds.set_credit_line(
+        company_id,
+        to_money(body.limit),
+        body.billing_day,
+        body.repayment_day,
+        body.grace_days,
+        to_rate(body.late_fee_rate),
+    )
+    return command_response(outcome)
+
+
+@router.post("/credit-line/close", response_model=CommandResult)
+def close_credit_line(company_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
+    """No more draws; the debt stays and is billed and repaid as before."""
+    return command_response(services.funds.close_credit_line(company_id))
+
+
+# ---- the buyer: requests ----------------------------------------------------------------
+
+
+@router.post("/transfers", status_code=201, response_model=CommandResult)
+def request_transfer(
+    company_id: UUID, body: TransferCreate, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """转款: move allocated money to another category or company; held until finance decides."""
+    outcome = services.funds.request_transfer(
+        company_id,
+        to_money(body.amount),
+        body.from_category,
+        body.to_category,
+        body.to_company_id,
+        body.memo,
+    )
+    return command_response(outcome, 201)
+
+
+@router.post("/refunds", status_code=201, response_model=CommandResult)
+def request_refund(
+    company_id: UUID, body: RefundCreate, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """清退: ask for free money back; held until finance rejects it or pays it out."""
+    outcome = services.funds.request_refund(
+        company_id, to_money(body.amount), body.source, body.full_memo()
+    )
+    return command_response(outcome, 201)
+
+
+@router.post("/deposits", status_code=201, response_model=CommandResult)
+def top_up_deposit(
+    company_id: UUID, body: AmountCreate, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """Move unallocated money to the free auction deposit (保证金)."""
+    outcome = services.funds.top_up_deposit(company_id, to_money(body.amount))
+    return command_response(outcome, 201)
+
+
+@router.post("/repayments", status_code=201, response_model=CommandResult)
+def repay_credit(
+    company_id: UUID, body: AmountCreate, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """Repay the credit line from unallocated money (unfreezes it once nothing is overdue)."""
+    outcome = services.funds.repay_credit(company_id, to_money(body.amount))
+    return command_response(outcome, 201)
