@@ -154,5 +154,43 @@ def status() -> None:
         services.close()
 
 
+@app.command()
+def reconcile() -> None:
+    """Check every customer's balances read model against the journal replayed from the events,
+    and that every journal entry balances. Exit code 1 when anything differs."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from interfaces.reconcile import reconciler
+    from interfaces.wiring import Services
+    from projections.balances import BalancesProjection
+
+    services = Services.build(Settings.from_env())
+    try:
+        services.projections.catch_up([BalancesProjection.name])
+        check = reconciler(services)
+        companies = check.companies()
+        with Progress() as progress:
+            task = progress.add_task("reconciling", total=max(len(companies), 1))
+            result = check.run(lambda _: progress.advance(task), companies)
+    finally:
+        services.close()
+    typer.echo(
+        f"{result.companies} companies, {result.entries} journal entries, "
+        f"store position {result.head}: {len(result.differences)} difference(s)"
+    )
+    if result.ok:
+        return
+    table = Table("figure", "view", "replayed")
+    table.add_column("company", no_wrap=True, min_width=36)
+    for difference in result.differences:
+        table.add_row(
+            difference.figure, difference.view, difference.replayed, str(difference.company_id)
+        )
+    Console().print(table)
+    raise typer.Exit(code=1)
+
+
 def main() -> None:
     app()

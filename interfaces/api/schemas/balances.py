@@ -1,0 +1,204 @@
+"""Response bodies of the funds read models: balances, journal, tracking, reconciliation.
+
+Amounts are ``Decimal`` here and decimal strings on the wire ("1250.00"); quantities are tonnes
+with 3 places ("12.500").
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from projections.balance_figures import BalanceFigures, JournalEntryRecord
+from projections.reconcile import Reconciliation
+
+
+class CategoryBalance(BaseModel):
+    category: str = Field(examples=["HRC"])
+    amount: Decimal = Field(description="Money allocated to this category")
+    available_to_order: Decimal = Field(description="The category's money + credit available")
+
+
+class TradeFigures(BaseModel):
+    """Fed by contract events (not yet): zero until then."""
+
+    awaiting_confirmation: Decimal = Field(description="Tonnes in contracts awaiting 回传确认")
+    not_scheduled: Decimal = Field(description="Tonnes not yet scheduled for production")
+    shipped: Decimal = Field(description="Tonnes shipped")
+    awaiting_settlement: Decimal = Field(description="Tonnes shipped, awaiting post-settlement")
+    invoiced_amount: Decimal
+
+
+class BalancesPublic(BaseModel):
+    """我的资金: one company's funds dashboard."""
+
+    company_id: UUID
+    opened: bool = Field(description="False while the company has no funds account (all zero)")
+    version: int = Field(description="The last event of the funds account shown")
+    as_of: date = Field(description="Business date (Asia/Shanghai) of the credit figures")
+    financial_balance: Decimal = Field(description="财务余额: paid in, not yet spent or refunded")
+    available_to_order: Decimal = Field(description="可订货余额: all categories + credit available")
+    unallocated: Decimal
+    allocated: Decimal
+    categories: list[CategoryBalance]
+    held: Decimal = Field(description="Held for transfers and refunds awaiting finance")
+    reserved: Decimal = Field(description="Held for contracts (cash, credit and rebate)")
+    deposit_free: Decimal
+    deposit_locked: Decimal
+    rebate: Decimal
+    credit_limit: Decimal
+    credit_used: Decimal
+    credit_available: Decimal
+    credit_open: bool
+    credit_frozen: bool
+    overdue: bool = Field(description="A credit bill is unpaid past its due date and grace days")
+    trade: TradeFigures
+
+    @classmethod
+    def of(cls, figures: BalanceFigures) -> BalancesPublic:
+        return cls.model_validate(asdict(figures))
+
+
+class JournalLinePublic(BaseModel):
+    bucket: str = Field(examples=["category:HRC"])
+    amount: Decimal = Field(description="Positive adds to the bucket, negative takes from it")
+
+
+class CausePublic(BaseModel):
+    user_id: UUID | None
+    role: str
+    request_id: str
+
+
+class JournalEntryPublic(BaseModel):
+    entry_id: UUID
+    company_id: UUID
+    version: int
+    event: str = Field(examples=["PaymentRecorded"])
+    kind: str = Field(examples=["payment"])
+    memo: str
+    reference: str
+    posted_on: date = Field(description="Business date (Asia/Shanghai)")
+    posted_at: datetime
+    caused_by: CausePublic
+    lines: list[JournalLinePublic]
+
+    @classmethod
+    def of(cls, record: JournalEntryRecord) -> JournalEntryPublic:
+        data: dict[str, Any] = asdict(record)
+        data["caused_by"] = {
+            "user_id": data.pop("user_id"),
+            "role": data.pop("role"),
+            "request_id": data.pop("request_id"),
+        }
+        return cls.model_validate(data)
+
+
+class JournalPublic(BaseModel):
+    data: list[JournalEntryPublic]
+    count: int = Field(description="Entries matching the filters, on all pages")
+
+
+class PaymentPublic(BaseModel):
+    company_id: UUID
+    bank_reference: str
+    amount: Decimal
+    purpose: str = Field(examples=["funds"])
+    category: str | None
+    entry_id: UUID
+    recorded_at: datetime
+    recorded_by: UUID | None
+    recorded_role: str
+    recorded_request_id: str
+
+
+class PaymentsPublic(BaseModel):
+    data: list[PaymentPublic]
+    count: int
+
+
+class AllocationPublic(BaseModel):
+    entry_id: UUID
+    company_id: UUID
+    category: str
+    amount: Decimal
+    allocated_at: datetime
+    allocated_by: UUID | None
+    allocated_role: str
+
+
+class AllocationsPublic(BaseModel):
+    data: list[AllocationPublic]
+    count: int
+
+
+class ContractFundsPublic(BaseModel):
+    company_id: UUID
+    contract_id: UUID
+    category: str | None
+    cash: Decimal = Field(description="Reserved from the category's money")
+    credit: Decimal = Field(description="Reserved by drawing on the credit line")
+    rebate: Decimal = Field(description="Rebate applied")
+    remaining: Decimal = Field(description="Still reserved: cash + credit + rebate")
+    settled: Decimal
+    final_amount: Decimal | None = Field(description="The post-settled amount (后结算)")
+    closed: bool
+    last_change: str = Field(examples=["reserved", "settled", "released", "post_settled"])
+    first_at: datetime
+    updated_at: datetime
+
+
+class ContractFundsListPublic(BaseModel):
+    data: list[ContractFundsPublic]
+    count: int
+
+
+class RequestPublic(BaseModel):
+    request_id: UUID
+    kind: str = Field(examples=["transfer", "refund"])
+    company_id: UUID = Field(description="The company that asked")
+    source: str = Field(examples=["category:HRC", "unallocated", "deposit.free"])
+    target: str | None = Field(description="Transfers: the bucket it goes to")
+    to_company_id: UUID | None = Field(description="Transfers: the receiving company")
+    amount: Decimal
+    memo: str
+    status: str = Field(examples=["requested", "approved", "rejected", "paid"])
+    reason: str = Field(description="Why it was rejected")
+    bank_reference: str = Field(description="Refunds: the outgoing bank reference once paid")
+    requested_at: datetime
+    requested_by: UUID | None
+    requested_role: str
+    decided_at: datetime | None
+    decided_by: UUID | None
+    decided_role: str | None
+    paid_at: datetime | None
+    received_at: datetime | None = Field(description="Transfers: when the receiver got it")
+
+
+class RequestsPublic(BaseModel):
+    data: list[RequestPublic]
+    count: int
+
+
+class DifferencePublic(BaseModel):
+    company_id: UUID | None
+    figure: str = Field(examples=["bucket unallocated", "financial_balance"])
+    view: str = Field(description="The read model's value")
+    replayed: str = Field(description="The value replayed from the events")
+
+
+class ReconciliationPublic(BaseModel):
+    ok: bool
+    head: int = Field(description="The store's position when the check began")
+    companies: int
+    entries: int
+    differences: list[DifferencePublic]
+
+    @classmethod
+    def of(cls, result: Reconciliation) -> ReconciliationPublic:
+        return cls.model_validate({**asdict(result), "ok": result.ok})
