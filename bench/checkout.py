@@ -109,7 +109,7 @@ def application_rate(
         with _as(services, admin, Role.BUYER_ADMIN, account):
             services.orders.checkout(account, "Dock", None, ((listing_of(i), Quantity.parse("1")),))
 
-    return timed(workers, SECONDS, checkout)
+    return timed(workers, SECONDS, checkout)[0]
 
 
 def http_rate(base: str, tokens: list[str], listing_of: Any, workers: int) -> float:
@@ -128,7 +128,7 @@ def http_rate(base: str, tokens: list[str], listing_of: Any, workers: int) -> fl
             raise RuntimeError(response.text)
 
     try:
-        return timed(workers, SECONDS, checkout)
+        return timed(workers, SECONDS, checkout)[0]
     finally:
         for client in clients:
             client.close()

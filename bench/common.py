@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -17,7 +17,7 @@ import psycopg
 from interfaces.config import Settings
 
 
-def postgres_settings() -> Settings:
+def postgres_settings(pool_size: int = 20) -> Settings:
     env = {
         **os.environ,
         "STEELYARD_SECRET_KEY": "bench-secret-of-at-least-32-bytes-long",
@@ -26,7 +26,7 @@ def postgres_settings() -> Settings:
     settings = Settings.from_env(env)
     if settings.persistence != "postgres":
         sys.exit("set STEELYARD_PERSISTENCE=postgres and POSTGRES_* (see README: Benchmarks)")
-    return settings
+    return replace(settings, postgres=replace(settings.postgres, pool_size=pool_size))
 
 
 @contextmanager
@@ -36,24 +36,26 @@ def throwaway_schema(settings: Settings) -> Iterator[Settings]:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
-        yield replace(settings, postgres=replace(settings.postgres, schema=schema, pool_size=20))
+        yield replace(settings, postgres=replace(settings.postgres, schema=schema))
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def timed(workers: int, seconds: float, work: Callable[[int], None]) -> float:
-    """Run ``work(worker_index)`` in a loop on ``workers`` threads for ``seconds``; return the
-    number of completed calls per second."""
-    done = [0] * workers
+def timed(workers: int, seconds: float, work: Callable[[int], bool | None]) -> tuple[float, int]:
+    """Run ``work(worker_index)`` in a loop on ``workers`` threads for ``seconds``: completed
+    calls per second, and how many calls gave up (returned False)."""
+    done, failed = [0] * workers, [0] * workers
     stop = time.monotonic() + seconds
     errors: list[BaseException] = []
 
     def loop(index: int) -> None:
         try:
             while time.monotonic() < stop:
-                work(index)
-                done[index] += 1
+                if work(index) is False:
+                    failed[index] += 1
+                else:
+                    done[index] += 1
         except BaseException as exc:  # reported after the run, never swallowed
             errors.append(exc)
 
@@ -65,7 +67,7 @@ def timed(workers: int, seconds: float, work: Callable[[int], None]) -> float:
         thread.join()
     if errors:
         raise errors[0]
-    return sum(done) / (time.monotonic() - started)
+    return sum(done) / (time.monotonic() - started), sum(failed)
 
 
 def raw_commit_rate(settings: Settings, workers: int, seconds: float) -> float:
@@ -74,18 +76,18 @@ def raw_commit_rate(settings: Settings, workers: int, seconds: float) -> float:
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS bench_raw (id BIGSERIAL PRIMARY KEY, body TEXT)")
     connections = [psycopg.connect(conninfo, autocommit=True) for _ in range(workers)]
+
+    def insert(i: int) -> None:
+        connections[i].execute("INSERT INTO bench_raw (body) VALUES ('x')")
+
     try:
-        return timed(
-            workers,
-            seconds,
-            lambda i: connections[i].execute("INSERT INTO bench_raw (body) VALUES ('x')"),
-        )
+        return timed(workers, seconds, insert)[0]
     finally:
         for conn in connections:
             conn.close()
 
 
-def table(rows: list[tuple[str, ...]]) -> str:
+def table(rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -23,15 +23,11 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import replace
 from decimal import Decimal
 
-import psycopg
-
+from bench.common import postgres_settings, raw_commit_rate, throwaway_schema, timed
 from domain import context
 from domain.account import Account
 from domain.context import Actor, CommandContext, Role
@@ -50,34 +46,6 @@ from projections.runner import ProjectionRunner
 CLIENTS = 16
 PER_CLIENT = 8
 AMOUNT = Money(Decimal("1000.00"))
-
-
-def timed(clients: int, seconds: float, work: Callable[[int], bool]) -> tuple[float, int]:
-    """Run ``work(client)`` in a loop on ``clients`` threads for ``seconds``: completed calls per
-    second, and how many calls returned False (gave up)."""
-    done, failed = [0] * clients, [0] * clients
-    errors: list[BaseException] = []
-    stop = time.monotonic() + seconds
-
-    def loop(index: int) -> None:
-        try:
-            while time.monotonic() < stop:
-                if work(index):
-                    done[index] += 1
-                else:
-                    failed[index] += 1
-        except BaseException as exc:  # reported after the run, never swallowed
-            errors.append(exc)
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return sum(done) / (time.monotonic() - started), sum(failed)
 
 
 def open_companies(ledger: Ledger, count: int) -> list[uuid.UUID]:
@@ -116,22 +84,6 @@ def payments_per_second(
     return timed(len(pools), seconds, pay)
 
 
-def raw_commits_per_second(conninfo: str, clients: int, seconds: float) -> float:
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS bench_raw (id BIGSERIAL PRIMARY KEY, body TEXT)")
-    connections = [psycopg.connect(conninfo, autocommit=True) for _ in range(clients)]
-    try:
-
-        def insert(client: int) -> bool:
-            connections[client].execute("INSERT INTO bench_raw (body) VALUES (%s)", ("payment",))
-            return True
-
-        return timed(clients, seconds, insert)[0]
-    finally:
-        for conn in connections:
-            conn.close()
-
-
 def catch_up_rate(ledger: Ledger, views: ViewDatabase, projection: Projection) -> float:
     runner = ProjectionRunner(ledger, views, [projection], batch_size=500)
     started = time.perf_counter()
@@ -145,13 +97,12 @@ def measure(settings: Settings, seconds: float) -> None:
     funds = FundsService(CommandRunner(ledger))
     companies = open_companies(ledger, CLIENTS * PER_CLIENT)
     pools = [companies[i * PER_CLIENT : (i + 1) * PER_CLIENT] for i in range(CLIENTS)]
-    conninfo = settings.postgres.conninfo()
     payments_per_second(funds, pools, 0.5)  # warm up: pools filled, statements prepared
-    raw_commits_per_second(conninfo, CLIENTS, 0.3)
+    raw_commit_rate(settings, CLIENTS, 0.3)
     rows: list[tuple[str, float, float | None, str]] = []
     for clients in (1, CLIENTS):
         app, _ = payments_per_second(funds, pools[:clients], seconds)
-        raw = raw_commits_per_second(conninfo, clients, seconds)
+        raw = raw_commit_rate(settings, clients, seconds)
         rows.append((f"payments, {clients} client(s), distinct companies", app, raw, ""))
     one = [pools[0][:1]] * CLIENTS
     same, gave_up = payments_per_second(funds, one, seconds)
@@ -176,20 +127,8 @@ def print_table(rows: list[tuple[str, float, float | None, str]], seconds: float
 
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
-    env = {**os.environ, "STEELYARD_SECRET_KEY": "bench-secret-of-at-least-32-bytes-long"}
-    base = Settings.from_env(env)
-    if base.persistence != "postgres":
-        sys.exit("bench.funds needs STEELYARD_PERSISTENCE=postgres and POSTGRES_*")
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = replace(base.postgres, schema="").conninfo()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        pg = replace(base.postgres, schema=schema, pool_size=CLIENTS + 4)
-        measure(replace(base, postgres=pg), seconds)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with throwaway_schema(postgres_settings(pool_size=CLIENTS + 4)) as settings:
+        measure(settings, seconds)
 
 
 if __name__ == "__main__":

@@ -140,28 +140,40 @@ class Outcome(Generic[T]):
 
 
 class CommandRunner:
-    """Optimistic first, pessimistic on contention: a command's first attempt runs freely; after
-    a conflict its retries take this process's retry lock, so commands fighting over a hot
-    aggregate (one listing in a flash sale) queue up instead of starving each other. Writers in
-    other processes are still caught by the store's concurrency check."""
+    """Optimistic first, pessimistic on contention: a command runs freely until it meets a
+    conflict; from then on, until no command of this process is retrying any more, commands
+    take this process's retry lock and so queue up instead of starving each other over a hot
+    aggregate (one listing in a flash sale). Writers in other processes are still caught by the
+    store's concurrency check."""
 
     def __init__(self, app: Ledger, attempts: int = 12, backoff: float = 0.004) -> None:
         self.app = app
         self.attempts = attempts
         self.backoff = backoff
         self._retry_lock = threading.RLock()
+        self._retrying = 0  # commands of this process now retrying after a conflict
+        self._count_lock = threading.Lock()
 
     def run(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T]:
-        for attempt in range(self.attempts):
-            if attempt == 0:
-                outcome = self._attempt(decide)
-            else:
-                time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt - 1, 5))))
-                with self._retry_lock:
-                    outcome = self._attempt(decide)
+        if not self._retrying:
+            outcome = self._attempt(decide)
             if outcome is not None:
                 return outcome
+        self._count(+1)
+        try:
+            for attempt in range(self.attempts):
+                with self._retry_lock:
+                    outcome = self._attempt(decide)
+                if outcome is not None:
+                    return outcome
+                time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt, 5))))
+        finally:
+            self._count(-1)
         raise ConcurrencyError()
+
+    def _count(self, change: int) -> None:
+        with self._count_lock:
+            self._retrying += change
 
     def _attempt(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T] | None:
         """One go at the command; None when a concurrent writer got there first."""

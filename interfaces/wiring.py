@@ -22,9 +22,12 @@ from interfaces.config import Settings
 from interfaces.security import Argon2Passwords, LoggingSms, Tokens
 from projections.accounts import AccountDirectoryView
 from projections.all import all_projections
+from projections.balances import BalancesView
 from projections.database import ViewDatabase
+from projections.funds_tracking import FundsTrackingView
 from projections.listings import ListingSearchView
 from projections.runner import ProjectionRunner
+from projections.tracking import TrackingView
 
 
 @dataclass
@@ -45,7 +48,10 @@ class Services:
     views: ViewDatabase
     projections: ProjectionRunner
     directory: AccountDirectoryView
+    balances: BalancesView
+    funds_tracking: FundsTrackingView
     listings: ListingSearchView
+    tracking: TrackingView
     clock: Clock = field(default=system_clock)
 
     @classmethod
@@ -73,7 +79,10 @@ class Services:
             views=views,
             projections=ProjectionRunner(ledger, views, all_projections()),
             directory=AccountDirectoryView(views),
+            balances=BalancesView(views),
+            funds_tracking=FundsTrackingView(views),
             listings=ListingSearchView(views),
+            tracking=TrackingView(views),
             clock=clock,
         )
 

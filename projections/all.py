@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from projections.accounts import AccountDirectoryProjection
+from projections.balances import BalancesProjection
 from projections.base import Projection
+from projections.funds_tracking import FundsTrackingProjection
+from projections.listings import ListingSearchProjection
+from projections.tracking import TrackingProjection
 
 
 def all_projections() -> list[Projection]:
-    return [AccountDirectoryProjection()]
+    return [
+        AccountDirectoryProjection(),
+        BalancesProjection(),
+        FundsTrackingProjection(),
+        ListingSearchProjection(),
+        TrackingProjection(),
+    ]

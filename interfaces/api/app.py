@@ -10,7 +10,20 @@ from fastapi.responses import RedirectResponse
 
 from interfaces.api import problems
 from interfaces.api.responses import OrjsonResponse
-from interfaces.api.routes import accounts, auth, contracts, funds, health, members, orders, staff
+from interfaces.api.routes import (
+    accounts,
+    auth,
+    balances,
+    catalog,
+    contracts,
+    funds,
+    health,
+    listings,
+    members,
+    orders,
+    staff,
+    tracking,
+)
 from interfaces.config import Settings
 from interfaces.wiring import Services
 
@@ -62,9 +75,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return response
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, accounts, members, staff, funds):
+    for module in (auth, accounts, members, staff, funds, catalog, listings):
         api.include_router(module.router)
-    for router in (orders.router, contracts.router, contracts.invoices, contracts.public):
+    for router in (
+        orders.router,
+        contracts.router,
+        contracts.invoices,
+        contracts.public,
+        contracts.integration,
+        tracking.router,
+    ):
+        api.include_router(router)
+    for router in (balances.me, balances.router, balances.tracking, balances.audit):
         api.include_router(router)
     app.include_router(api)
     app.include_router(health.router)

@@ -1,0 +1,237 @@
+"""Answers of the tracking queries (``/tracking/...``). Amounts and tonnes are ``Decimal`` here
+and decimal strings on the wire; each status code has its Chinese label beside it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+
+class TrackedOrderPublic(BaseModel):
+    order_id: UUID
+    order_no: str
+    company_id: UUID
+    company_name: str | None
+    placed_by: UUID
+    on_behalf_by: UUID | None = Field(description="The manager who ordered for the customer")
+    placed_at: datetime
+    placed_on: date = Field(description="Business date (Asia/Shanghai)")
+    delivery_region: str
+    total: Decimal
+    status: str
+    status_label: str = Field(examples=["待支付"])
+    payment_status: str
+    payment_status_label: str = Field(examples=["未支付"])
+    shipping_status: str
+    shipping_status_label: str = Field(examples=["未发货"])
+    payment_due_at: datetime
+    cancel_reason: str | None
+    contract_ids: list[UUID]
+    updated_at: datetime
+
+
+class TrackedContractPublic(BaseModel):
+    contract_id: UUID
+    contract_no: str
+    order_id: UUID | None
+    order_no: str | None
+    company_id: UUID
+    company_name: str | None
+    source_kind: str = Field(examples=["order"])
+    warehouse: str
+    generated_at: datetime
+    total: Decimal
+    paid: Decimal
+    credit_drawn: Decimal
+    state: str
+    state_label: str = Field(examples=["订单建立"])
+    payment_due_on: date | None
+    settled_amount: Decimal = Field(description="Final amount of the post-settlement (0 before)")
+    invoiced_amount: Decimal
+    despatched: bool = Field(description="Released by the warehouse or partly shipped")
+    despatch_released: bool
+    despatch_held: bool
+    shipment_count: int
+    shipping_note: str
+    void_reason: str | None
+    contracted: Decimal = Field(description="Tonnes, all lines")
+    scheduled: Decimal
+    produced: Decimal
+    shipped: Decimal
+    updated_at: datetime
+
+
+class ProductionLinePublic(BaseModel):
+    contract_id: UUID
+    contract_no: str
+    company_id: UUID
+    state: str
+    state_label: str
+    line_no: int
+    category: str
+    description: str
+    unit_price: Decimal
+    contracted: Decimal
+    scheduled: Decimal
+    produced: Decimal
+    shipped: Decimal
+
+
+class ShipmentLinePublic(BaseModel):
+    line_no: int
+    actual_weight: Decimal
+
+
+class ShipmentPublic(BaseModel):
+    contract_id: UUID
+    contract_no: str
+    company_id: UUID
+    shipment_id: str
+    warehouse: str
+    shipped_at: datetime
+    vehicle_plate: str
+    vessel_name: str
+    weight: Decimal = Field(description="Actual tonnes, all lines")
+    lines: list[ShipmentLinePublic]
+    recorded_at: datetime
+
+
+class CertificatePublic(BaseModel):
+    """质保书. Its verification code is never listed: it proves the paper certificate genuine."""
+
+    contract_id: UUID
+    contract_no: str
+    company_id: UUID
+    certificate_no: str
+    batch_no: str
+    shipment_id: str
+    issued_at: datetime
+
+
+class InvoiceSharePublic(BaseModel):
+    contract_id: UUID
+    contract_no: str
+    company_id: UUID
+    amount: Decimal
+
+
+class InvoicePublic(BaseModel):
+    invoice_no: str
+    kind: str = Field(examples=["vat_special"])
+    amount: Decimal = Field(description="The shares listed, summed")
+    recorded_at: datetime
+    shares: list[InvoiceSharePublic]
+
+
+class ObjectionPublic(BaseModel):
+    objection_id: UUID
+    contract_id: UUID
+    contract_no: str
+    company_id: UUID
+    kind: str
+    shipment_id: str | None
+    claimed: Decimal
+    description: str
+    status: str = Field(examples=["filed", "accepted", "rejected"])
+    compensation: Decimal
+    rejection_reason: str
+    filed_at: datetime
+    resolved_at: datetime | None
+
+
+class ReturnLinePublic(BaseModel):
+    line_no: int
+    quantity: Decimal
+    amount: Decimal
+
+
+class ReturnPublic(BaseModel):
+    return_id: UUID
+    order_id: UUID
+    order_no: str
+    company_id: UUID
+    state: str = Field(examples=["requested", "approved", "received", "refunded", "rejected"])
+    reason: str
+    note: str
+    amount: Decimal
+    lines: list[ReturnLinePublic]
+    requested_at: datetime
+    updated_at: datetime
+
+
+class TrackedOrderDetail(TrackedOrderPublic):
+    contracts: list[TrackedContractPublic]
+    returns: list[ReturnPublic]
+
+
+class TrackedContractDetail(TrackedContractPublic):
+    lines: list[ProductionLinePublic]
+    shipments: list[ShipmentPublic]
+    certificates: list[CertificatePublic]
+    invoices: list[InvoicePublic]
+    objections: list[ObjectionPublic]
+
+
+class TrackedOrdersPublic(BaseModel):
+    data: list[TrackedOrderPublic]
+    count: int
+
+
+class TrackedContractsPublic(BaseModel):
+    data: list[TrackedContractPublic]
+    count: int
+
+
+class ProductionPublic(BaseModel):
+    data: list[ProductionLinePublic]
+    count: int
+
+
+class ShipmentsPublic(BaseModel):
+    data: list[ShipmentPublic]
+    count: int
+
+
+class CertificatesPublic(BaseModel):
+    data: list[CertificatePublic]
+    count: int
+
+
+class InvoicesPublic(BaseModel):
+    data: list[InvoicePublic]
+    count: int
+
+
+class ObjectionsPublic(BaseModel):
+    data: list[ObjectionPublic]
+    count: int
+
+
+class ReturnsPublic(BaseModel):
+    data: list[ReturnPublic]
+    count: int
+
+
+class TradeFiguresPublic(BaseModel):
+    awaiting_confirmation: Decimal = Field(description="Tonnes in contracts awaiting 回传确认")
+    not_scheduled: Decimal = Field(description="Tonnes of established contracts not scheduled")
+    shipped: Decimal = Field(description="Tonnes shipped (actual weight)")
+    awaiting_settlement: Decimal = Field(description="Tonnes shipped, awaiting post-settlement")
+    awaiting_settlement_amount: Decimal = Field(description="Their amount on actual weight")
+    invoiced_amount: Decimal
+
+
+class StatusCountPublic(BaseModel):
+    code: str
+    label: str
+    count: int
+
+
+class TrackingSummaryPublic(BaseModel):
+    company_id: UUID
+    figures: TradeFiguresPublic
+    orders: list[StatusCountPublic]
+    contracts: list[StatusCountPublic]
