@@ -54,15 +54,6 @@ ACCOUNT_FIGURES = (
 )
 
 
-# Tonnes columns of fund_accounts, fed by contract events later (zero until then).
-TRADE_COLUMNS = (
-    "qty_awaiting_confirmation",
-    "qty_not_scheduled",
-    "qty_shipped",
-    "qty_awaiting_settlement",
-)
-
-
 def money(value: Decimal) -> Decimal:
     """2 places, and never ``-0.00``."""
     return value.quantize(CENT) + ZERO
@@ -108,17 +99,6 @@ class CategoryFigures:
 
 
 @dataclass(frozen=True)
-class TradeFigures:
-    """Fed by contract events (not yet): tonnes, and the invoiced amount in CNY."""
-
-    awaiting_confirmation: Decimal = Decimal("0.000")
-    not_scheduled: Decimal = Decimal("0.000")
-    shipped: Decimal = Decimal("0.000")
-    awaiting_settlement: Decimal = Decimal("0.000")
-    invoiced_amount: Decimal = ZERO
-
-
-@dataclass(frozen=True)
 class BalanceFigures:
     company_id: UUID
     opened: bool  # False: no funds account yet (all zero)
@@ -140,7 +120,6 @@ class BalanceFigures:
     credit_open: bool
     credit_frozen: bool
     overdue: bool
-    trade: TradeFigures
 
 
 def dashboard(
@@ -187,18 +166,7 @@ def dashboard(
         credit_open=has_line and bool(row.get("credit_open")),
         credit_frozen=has_line and bool(row.get("credit_frozen")),
         overdue=overdue,
-        trade=TradeFigures(
-            awaiting_confirmation=_tonnes(row, "qty_awaiting_confirmation"),
-            not_scheduled=_tonnes(row, "qty_not_scheduled"),
-            shipped=_tonnes(row, "qty_shipped"),
-            awaiting_settlement=_tonnes(row, "qty_awaiting_settlement"),
-            invoiced_amount=money(to_decimal(row.get("invoiced_amount")) or ZERO),
-        ),
     )
-
-
-def _tonnes(row: dict[str, Any], column: str) -> Decimal:
-    return (to_decimal(row.get(column)) or ZERO).quantize(Decimal("0.001")) + ZERO
 
 
 def _any_overdue(

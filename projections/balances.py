@@ -31,7 +31,6 @@ from uuid import UUID
 from domain.funds import FundsAccount
 from projections.balance_figures import (
     ACCOUNT_FIGURES,
-    TRADE_COLUMNS,
     ZERO,
     BalanceFigures,
     JournalPage,
@@ -63,15 +62,13 @@ _ACCOUNTS_DDL = (
     + "".join(f"{name} {{money}} NOT NULL, " for name in ACCOUNT_FIGURES)
     + "has_line BOOLEAN NOT NULL, credit_open BOOLEAN NOT NULL, credit_frozen BOOLEAN NOT NULL, "
     "credit_limit {money} NOT NULL, billing_day INTEGER, repayment_day INTEGER, "
-    "grace_days INTEGER, late_fee_rate TEXT, "
-    + "".join(f"{name} {{quantity}} NOT NULL DEFAULT 0, " for name in TRADE_COLUMNS)
-    + "invoiced_amount {money} NOT NULL DEFAULT 0)"
+    "grace_days INTEGER, late_fee_rate TEXT)"
 )
 
 
 class BalancesProjection(Projection):
     name = "balances"
-    version = 1
+    version = 2  # 2: the trade quantities moved to the tracking read model
     tables = (
         "fund_accounts",
         "fund_buckets",
@@ -133,8 +130,6 @@ class BalancesProjection(Projection):
             "credit_open": False,
             "credit_frozen": False,
             "credit_limit": ZERO,
-            **dict.fromkeys(TRADE_COLUMNS, Decimal("0.000")),
-            "invoiced_amount": ZERO,
         }
         tx.execute(
             f"INSERT INTO fund_accounts ({', '.join(values)}) "

@@ -22,6 +22,11 @@ def _contract(s: Stage, contract_id: str) -> dict[str, Any]:
     return _ok(s.api.get(f"/contracts/{contract_id}", s.buyer))
 
 
+def _dashboard(s: Stage, answer: dict[str, Any]) -> dict[str, Any]:
+    """我的资金, read after the command that gave ``answer`` (its position)."""
+    return _ok(s.api.get(f"/me/balances?wait_for={answer['position']}", s.buyer))
+
+
 def test_the_spot_journey_from_listing_to_completed_order(api: Api) -> None:
     s = stage(api)
     listing = s.listing(quantity="100.000", price="4321.57")
@@ -42,6 +47,9 @@ def test_the_spot_journey_from_listing_to_completed_order(api: Api) -> None:
     assert _ok(api.get("/cart", s.buyer))["items"] == []
     funds = s.statement()
     assert funds["available_to_order"] == Decimal("82777.41")  # 200,000.00 − 117,222.59
+    dash = _dashboard(s, placed)
+    assert (dash["financial_balance"], dash["available_to_order"]) == ("200000.00", "82777.41")
+    assert dash["reserved"] == "117222.59"
 
     order = _ok(api.get(f"/orders/{order_id}", s.buyer))
     assert (order["status_label"], order["payment_status"]) == ("待支付", "unpaid")
@@ -49,7 +57,8 @@ def test_the_spot_journey_from_listing_to_completed_order(api: Api) -> None:
     assert order["lines"][0]["unit_price"] == "4321.57"
 
     # the seller makes it effective; the buyer confirms against the digest of the text
-    _ok(api.post(f"/contracts/{contract_id}/effect", s.manager))
+    effective = _ok(api.post(f"/contracts/{contract_id}/effect", s.manager))
+    assert _dashboard(s, effective)["trade"]["awaiting_confirmation"] == "27.125"
     text = _contract(s, contract_id)
     assert "117222.59" in text["text"]
     wrong = api.post(f"/contracts/{contract_id}/confirm", s.buyer, json={"digest": "0" * 64})
@@ -64,6 +73,8 @@ def test_the_spot_journey_from_listing_to_completed_order(api: Api) -> None:
     assert paid["state"] == "established"
     order = _ok(api.get(f"/orders/{order_id}", s.buyer))
     assert (order["status"], order["payment_status"]) == ("pending_shipment", "paid")
+    trade = _dashboard(s, paid)["trade"]
+    assert (trade["awaiting_confirmation"], trade["not_scheduled"]) == ("0.000", "27.125")
 
     # production facts from the ERP
     _ok(
@@ -123,6 +134,9 @@ def test_the_spot_journey_from_listing_to_completed_order(api: Api) -> None:
     order = _ok(api.get(f"/orders/{order_id}", s.buyer))
     assert (order["status"], order["shipping_status"]) == ("shipped", "shipped")
     assert _contract(s, contract_id)["lines"][0]["shipped"] == "27.040"
+    trade = _dashboard(s, done)["trade"]
+    assert (trade["shipped"], trade["awaiting_settlement"]) == ("27.040", "27.040")
+    assert trade["awaiting_settlement_amount"] == "116855.25"
 
     # the mill test certificate, verifiable by anyone with its code
     certificate = _ok(
@@ -145,6 +159,9 @@ def test_the_spot_journey_from_listing_to_completed_order(api: Api) -> None:
     funds = s.statement()
     assert funds["available_to_order"] == Decimal("83144.75")  # 200,000.00 − 116,855.25
     assert funds["financial_balance"] == Decimal("83144.75")
+    dash = _dashboard(s, settled)
+    assert (dash["financial_balance"], dash["reserved"]) == ("83144.75", "0.00")
+    assert dash["trade"]["awaiting_settlement"] == "0.000"
 
     # a VAT special invoice for the settled amount completes the order
     early = api.post(
@@ -157,7 +174,7 @@ def test_the_spot_journey_from_listing_to_completed_order(api: Api) -> None:
         },
     )
     assert early.status_code == 409 and early.json()["code"] == "over_invoiced"
-    _ok(
+    invoiced = _ok(
         api.post(
             "/invoices",
             s.finance,
@@ -170,6 +187,9 @@ def test_the_spot_journey_from_listing_to_completed_order(api: Api) -> None:
         201,
     )
     assert _contract(s, contract_id)["state"] == "invoiced"
+    assert _dashboard(s, invoiced)["trade"]["invoiced_amount"] == "116855.25"
+    tracked = _ok(api.get(f"/tracking/orders/{order_id}?wait_for={invoiced['position']}", s.buyer))
+    assert (tracked["status"], tracked["status_label"]) == ("completed", "已完成")
     order = _ok(api.get(f"/orders/{order_id}", s.buyer))
     assert (order["status"], order["status_label"]) == ("completed", "已完成")
 

@@ -85,7 +85,10 @@ def tracking_scope(services: Services, actor: Actor, company_id: UUID | None) ->
 
 def _balances(services: Services, company_id: UUID, today: date) -> BalancesPublic:
     categories = sorted(services.funds.known_categories)
-    return BalancesPublic.of(services.balances.figures(company_id, today, categories))
+    return BalancesPublic.of(
+        services.balances.figures(company_id, today, categories),
+        services.tracking.company_figures(company_id),
+    )
 
 
 @me.get("/balances", response_model=BalancesPublic)

@@ -25,12 +25,13 @@ class CategoryBalance(BaseModel):
 
 
 class TradeFigures(BaseModel):
-    """Fed by contract events (not yet): zero until then."""
+    """The company's contracts in tonnes (from the tracking read model), and CNY invoiced."""
 
     awaiting_confirmation: Decimal = Field(description="Tonnes in contracts awaiting 回传确认")
     not_scheduled: Decimal = Field(description="Tonnes not yet scheduled for production")
     shipped: Decimal = Field(description="Tonnes shipped")
     awaiting_settlement: Decimal = Field(description="Tonnes shipped, awaiting post-settlement")
+    awaiting_settlement_amount: Decimal = Field(description="What that settlement will charge")
     invoiced_amount: Decimal
 
 
@@ -60,8 +61,8 @@ class BalancesPublic(BaseModel):
     trade: TradeFigures
 
     @classmethod
-    def of(cls, figures: BalanceFigures) -> BalancesPublic:
-        return cls.model_validate(asdict(figures))
+    def of(cls, figures: BalanceFigures, trade: dict[str, Decimal]) -> BalancesPublic:
+        return cls.model_validate({**asdict(figures), "trade": trade})
 
 
 class JournalLinePublic(BaseModel):
