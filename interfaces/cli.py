@@ -90,7 +90,7 @@ def scheduler(
     from interfaces.wiring import Services
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    services = Services.build(Settings.from_env())
+    services = Services.build(Settings.from_env(), create_tables=False)
     try:
         while True:
             typer.echo(run_due(services))
@@ -107,7 +107,7 @@ def project() -> None:
     from interfaces.wiring import Services
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    services = Services.build(Settings.from_env())
+    services = Services.build(Settings.from_env(), create_tables=False)
     try:
         services.projections.run_forever()
     finally:

@@ -55,8 +55,12 @@ class Services:
     clock: Clock = field(default=system_clock)
 
     @classmethod
-    def build(cls, settings: Settings, clock: Clock = system_clock) -> Services:
-        ledger = Ledger(env=settings.eventsourcing_env(create_table=True))
+    def build(
+        cls, settings: Settings, clock: Clock = system_clock, create_tables: bool = True
+    ) -> Services:
+        """``create_tables=False`` for workers started after the API (projections, scheduler),
+        so several processes never race to create the event store's tables."""
+        ledger = Ledger(env=settings.eventsourcing_env(create_table=create_tables))
         runner = CommandRunner(ledger)
         hasher = Argon2Passwords(settings.password_hash_cost)
         sms = LoggingSms()
