@@ -73,7 +73,7 @@ class Desk:
         return _ok(self.api.get("/listings", token or self.operator, params=query))
 
     def ids(self, token: str | None = None, **params: Any) -> list[str]:
-        return [row["listing_id"] for row in self.search(token, **params)["items"]]
+        return [row["listing_id"] for row in self.search(token, **params)["data"]]
 
 
 @pytest.fixture
@@ -149,12 +149,12 @@ def test_buyer_finds_on_shelf_listings_sold_into_its_region_priced_for_it(
     desk: Desk, shelf: Shelf
 ) -> None:
     east = desk.search(desk.east)
-    assert east["region"] == "east" and east["total"] == 2
-    prices = {row["listing_id"]: row["price_in_region"] for row in east["items"]}
+    assert east["region"] == "east" and east["count"] == 2
+    prices = {row["listing_id"]: row["price_in_region"] for row in east["data"]}
     assert prices == {shelf.coil: "4291.57", shelf.plate: "4500.00"}
-    north = {row["listing_id"]: row["price_in_region"] for row in desk.search(desk.north)["items"]}
+    north = {row["listing_id"]: row["price_in_region"] for row in desk.search(desk.north)["data"]}
     assert north == {shelf.coil: "4371.57", shelf.thick: "4800.00", shelf.plate: "4500.00"}
-    row = desk.search(desk.east, q="q235")["items"][0]
+    row = desk.search(desk.east, q="q235")["data"][0]
     assert row["list_price"] == "4321.57" and row["status"] == "on_shelf"
     assert row["category_path"] == ["METAL", "STEEL", "HRC"]
     assert row["regional"] == [
@@ -172,8 +172,8 @@ def test_buyer_finds_on_shelf_listings_sold_into_its_region_priced_for_it(
 def test_buyer_region_cannot_be_chosen_and_drafts_stay_hidden(desk: Desk, shelf: Shelf) -> None:
     found = desk.search(desk.east, region="north", status="draft")
     assert found["region"] == "east"
-    assert shelf.thick not in [row["listing_id"] for row in found["items"]]
-    assert shelf.wire not in [row["listing_id"] for row in found["items"]]
+    assert shelf.thick not in [row["listing_id"] for row in found["data"]]
+    assert shelf.wire not in [row["listing_id"] for row in found["data"]]
 
 
 def test_a_buyer_without_a_company_finds_what_is_sold_everywhere_at_list_price(
@@ -182,7 +182,7 @@ def test_a_buyer_without_a_company_finds_what_is_sold_everywhere_at_list_price(
     _, newcomer = desk.api.register("13800000003")
     found = desk.search(newcomer)
     assert found["region"] is None
-    prices = {row["listing_id"]: row["price_in_region"] for row in found["items"]}
+    prices = {row["listing_id"]: row["price_in_region"] for row in found["data"]}
     assert prices == {shelf.coil: "4321.57", shelf.plate: "4500.00"}
 
 
@@ -217,10 +217,10 @@ def test_a_scheduled_listing_shows_only_inside_its_window(desk: Desk, shelf: She
 # ---- staff search: filters, sort, paging -----------------------------------------------------
 def test_staff_see_every_listing_with_its_status(desk: Desk, shelf: Shelf) -> None:
     found = desk.search()
-    assert found["total"] == 4 and found["region"] is None
-    statuses = {row["listing_id"]: row["status"] for row in found["items"]}
+    assert found["count"] == 4 and found["region"] is None
+    statuses = {row["listing_id"]: row["status"] for row in found["data"]}
     assert statuses[shelf.wire] == "draft" and statuses[shelf.coil] == "on_shelf"
-    assert all(row["price_in_region"] is None for row in found["items"])
+    assert all(row["price_in_region"] is None for row in found["data"])
     assert desk.ids(status="draft") == [shelf.wire]
 
 
@@ -256,9 +256,9 @@ def test_sort_by_price_and_newest_with_paging(desk: Desk, shelf: Shelf) -> None:
     assert desk.ids(sort="price_desc") == [shelf.thick, shelf.plate, shelf.coil, shelf.wire]
     assert desk.ids() == [shelf.wire, shelf.plate, shelf.thick, shelf.coil]  # newest first
     page = desk.search(sort="price_asc", limit=2, offset=1)
-    assert [row["listing_id"] for row in page["items"]] == [shelf.coil, shelf.plate]
-    assert (page["total"], page["limit"], page["offset"]) == (4, 2, 1)
-    north = desk.search(desk.north, sort="price_desc")["items"]
+    assert [row["listing_id"] for row in page["data"]] == [shelf.coil, shelf.plate]
+    assert (page["count"], page["limit"], page["offset"]) == (4, 2, 1)
+    north = desk.search(desk.north, sort="price_desc")["data"]
     assert [row["price_in_region"] for row in north] == ["4800.00", "4500.00", "4371.57"]
 
 
@@ -271,13 +271,13 @@ def test_price_and_terms_changes_reach_the_search(desk: Desk, shelf: Shelf) -> N
         f"/listings/{shelf.coil}/terms",
         {"min_quantity": "5", "step": "0.5", "saleable_regions": ["north"], "warning_line": "600"},
     )
-    east = {row["listing_id"]: row for row in desk.search(desk.east)["items"]}
+    east = {row["listing_id"]: row for row in desk.search(desk.east)["data"]}
     assert list(east) == [shelf.plate]
     assert (east[shelf.plate]["price_in_region"], east[shelf.plate]["price_version"]) == (
         "4470.50",
         2,
     )
-    coil = desk.search(q="Q235B")["items"][0]
+    coil = desk.search(q="Q235B")["data"][0]
     assert (coil["min_quantity"], coil["step"], coil["warning_line"]) == (
         "5.000",
         "0.500",
@@ -286,7 +286,7 @@ def test_price_and_terms_changes_reach_the_search(desk: Desk, shelf: Shelf) -> N
     assert coil["low_stock"] is True and coil["saleable_regions"] == ["north"]
     assert desk.ids(low_stock="true") == [shelf.coil]
     desk.post(f"/listings/{shelf.coil}/restock", {"quantity": "100.5"})
-    coil = desk.search(q="Q235B")["items"][0]
+    coil = desk.search(q="Q235B")["data"][0]
     assert (coil["stock"]["supplied"], coil["low_stock"]) == ("600.500", False)
 
 
@@ -365,7 +365,7 @@ def test_creating_a_listing_twice_with_one_idempotency_key_creates_one(desk: Des
     again = _ok(desk.api.post("/listings", desk.operator, json=body, headers=headers), 201)
     assert first["listing_id"] == again["listing_id"]
     desk.position = again["position"]
-    assert desk.search()["total"] == 1
+    assert desk.search()["count"] == 1
 
 
 # ---- refusals --------------------------------------------------------------------------------

@@ -54,8 +54,8 @@ def search_listings(
     search = _search_for(params, services, ctx)
     rows, total = services.listings.search(search)
     return ListingsPublic(
-        items=[ListingRow(**row) for row in rows],
-        total=total,
+        data=[ListingRow(**row) for row in rows],
+        count=total,
         limit=search.limit,
         offset=search.offset,
         region=search.region,

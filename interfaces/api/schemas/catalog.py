@@ -344,8 +344,10 @@ class ListingRow(BaseModel):
 
 
 class ListingsPublic(BaseModel):
-    items: list[ListingRow]
-    total: int
+    """One page of a search; ``count`` is every match. The same shape as the tracking lists."""
+
+    data: list[ListingRow]
+    count: int
     limit: int
     offset: int
     region: str | None
