@@ -313,6 +313,22 @@ class Account(Aggregate):
         if unknown:
             raise ValidationError("unknown_role", "No such role in this company.")
 
+    def change_phone(self, user_id: UUID, phone: str, evidence: str) -> str:
+        """An operator moves a user to a new phone on evidence (a phone is the sign-in name).
+        Returns the old phone, which the service gives up."""
+        member = self.member(user_id)
+        if not (evidence or "").strip():
+            raise ValidationError("evidence_required", "A phone change needs its evidence.")
+        old = member.phone
+        if old == phone:
+            raise ConflictError("unchanged", "That is already the phone of this user.")
+        self._phone_changed(user_id=user_id, old=old, new=phone, evidence=evidence)
+        return old
+
+    @event("PhoneChanged")
+    def _phone_changed(self, user_id: UUID, old: str, new: str, evidence: str) -> None:
+        self.members[user_id].phone = new
+
     # ---- password reset and level ------------------------------------------------------
     def start_password_reset(self, user_id: UUID, code_hash: str, expires_at: datetime) -> None:
         self.member(user_id)

@@ -64,7 +64,7 @@ class Claim(Aggregate):
     def __init__(self, kind: str, value: str, owner_id: UUID) -> None:
         self.kind = kind
         self.value = value
-        self.owner_id = owner_id
+        self.owner_id: UUID | None = owner_id
 
     def transfer(self, owner_id: UUID) -> None:
         self._transferred(owner_id=owner_id)
@@ -72,6 +72,15 @@ class Claim(Aggregate):
     @event("Transferred")
     def _transferred(self, owner_id: UUID) -> None:
         self.owner_id = owner_id
+
+    def release(self, reason: str) -> None:
+        """The value is free again (a phone number given up): the next claim takes it."""
+        if self.owner_id is not None:
+            self._released(reason=reason)
+
+    @event("Released")
+    def _released(self, reason: str) -> None:
+        self.owner_id = None
 
 
 class IdempotencyRecord(Aggregate):
@@ -119,10 +128,18 @@ class UnitOfWork:
     def claim(self, kind: str, value: str, owner_id: UUID) -> bool:
         """Claim a unique value for an owner; False if someone else holds it."""
         existing = self.find(Claim, Claim.create_id(kind, value))
+        if existing is not None and existing.owner_id is None:
+            existing.transfer(owner_id)
+            return True
         if existing is not None:
             return existing.owner_id == owner_id
         self.add(Claim(kind=kind, value=value, owner_id=owner_id))
         return True
+
+    def release(self, kind: str, value: str, reason: str) -> None:
+        claim = self.find(Claim, Claim.create_id(kind, value))
+        if claim is not None:
+            claim.release(reason)
 
     def owner_of(self, kind: str, value: str) -> UUID | None:
         claim = self.find(Claim, Claim.create_id(kind, value))

@@ -103,6 +103,23 @@ class MemberService:
 
         return self.runner.run(decide)
 
+    def change_phone(
+        self, account_id: UUID, user_id: UUID, phone: str, evidence: str
+    ) -> Outcome[dict[str, Any]]:
+        """A phone change needs an operator and its evidence (ID card, company letter …)."""
+        require_role(context.current().actor, Role.OPERATOR)
+        phone = normalise_phone(phone)
+
+        def decide(uow: UnitOfWork) -> dict[str, Any]:
+            account = uow.get(Account, account_id, "account")
+            old = account.change_phone(user_id, phone, evidence.strip())
+            if not uow.claim("login", phone, account.id):
+                raise ConflictError("phone_taken", "This phone number is already registered.")
+            uow.release("login", old, f"moved to a new phone on evidence: {evidence.strip()}")
+            return {"user_id": user_id, "phone": phone}
+
+        return self.runner.run(decide)
+
     def change_level(self, account_id: UUID, level: str) -> Outcome[dict[str, Any]]:
         actor = context.current().actor
         require_role(actor, Role.OPERATOR, Role.SUPERVISOR, Role.FINANCE, Role.MANAGER)

@@ -262,3 +262,24 @@ def test_operator_lists_pending_certifications_reading_its_own_writes(
     assert [row["account_id"] for row in own] == [str(unknown)]
     behind = api.get(f"/accounts?wait_for={position + 1000}", operator)
     assert behind.status_code == 503 and behind.json()["code"] == "read_model_behind"
+
+
+def test_an_operator_moves_a_user_to_a_new_phone_on_evidence(api: Api, operator: str) -> None:
+    account_id, admin = api.register("13800000001")
+    user = api.get("/me", admin).json()["user_id"]
+    path = f"/accounts/{account_id}/members/{user}/phone"
+    body = {"phone": "13800000009", "evidence": "ID card and company letter, ticket 5521"}
+    assert api.post(path, admin, json=body).status_code == 403
+    no_evidence = api.post(path, operator, json=body | {"evidence": " "})
+    assert no_evidence.status_code == 422
+    api.register("13800000002")
+    taken = api.post(path, operator, json=body | {"phone": "13800000002"})
+    assert taken.status_code == 409 and taken.json()["code"] == "phone_taken"
+
+    moved = api.post(path, operator, json=body)
+    assert moved.status_code == 200, moved.text
+    assert api.login("13800000009")
+    old = api.post("/auth/token", data={"username": "13800000001", "password": PASSWORD})
+    assert old.status_code == 401
+    # the old number is free for someone else now
+    assert api.register("13800000001")

@@ -171,3 +171,15 @@ def test_member_levels_are_a_closed_list() -> None:
         account.change_level("platinum")
     with pytest.raises(ConflictError):
         account.change_level("vip")
+
+
+def test_a_phone_change_needs_evidence_and_gives_back_the_old_number() -> None:
+    account = new_account()
+    admin = account.admin.user_id
+    with pytest.raises(ValidationError):
+        account.change_phone(admin, "13800000009", " ")
+    assert account.change_phone(admin, "13800000009", "ID card seen") == "13800000001"
+    assert account.member_by_phone("13800000009") is not None
+    assert account.member_by_phone("13800000001") is None
+    with pytest.raises(ConflictError):
+        account.change_phone(admin, "13800000009", "again")

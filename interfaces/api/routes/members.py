@@ -19,6 +19,7 @@ from interfaces.api.schemas.accounts import (
     MemberAssign,
     MemberCreate,
     MemberPublic,
+    PhoneChange,
     RoleCreate,
     RoleUpdate,
 )
@@ -94,6 +95,16 @@ def assign_member(
     outcome = services.members.assign_member(
         account_id, user_id, body.department_id, tuple(body.role_ids)
     )
+    return command_response(outcome)
+
+
+@router.post("/members/{user_id}/phone", response_model=CommandResult)
+def change_phone(
+    account_id: UUID, user_id: UUID, body: PhoneChange, services: Svc, ctx: SignedIn
+) -> OrjsonResponse:
+    """An operator moves a user to a new phone (the sign-in name) on recorded evidence; the old
+    number is free again."""
+    outcome = services.members.change_phone(account_id, user_id, body.phone, body.evidence)
     return command_response(outcome)
 
 

@@ -75,6 +75,13 @@ class MemberAssign(Strict):
     role_ids: list[UUID] = Field(default_factory=list, max_length=20)
 
 
+class PhoneChange(Strict):
+    phone: str = Field(max_length=20)
+    evidence: str = Field(
+        min_length=1, max_length=500, description="What proved it: documents seen, ticket no."
+    )
+
+
 class LevelChange(Strict):
     level: str = Field(examples=["vip"])
 
