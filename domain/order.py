@@ -124,8 +124,14 @@ class Order(Aggregate):
         self.shipping_status = ShippingStatus.NOT_SHIPPED
         self.paid_contracts: set[UUID] = set()
         self.shipped_contracts: set[UUID] = set()
+        self.dropped_contracts: set[UUID] = set()
         self.cancel_reason: str | None = None
         self.returns: dict[UUID, ReturnRequest] = {}
+
+    @property
+    def active_contracts(self) -> set[UUID]:
+        """The contracts still part of the order (not dropped unpaid at its deadline)."""
+        return set(self.contract_ids) - self.dropped_contracts
 
     @property
     def total(self) -> Money:
@@ -147,9 +153,13 @@ class Order(Aggregate):
     @event("ContractPaid")
     def _contract_paid(self, contract_id: UUID) -> None:
         self.paid_contracts.add(contract_id)
-        if self.paid_contracts >= set(self.contract_ids):
+        self._follow_payment()
+
+    def _follow_payment(self) -> None:
+        if self.paid_contracts >= self.active_contracts:
             self.payment_status = PaymentStatus.PAID
-            self.status = OrderStatus.PENDING_SHIPMENT
+            shipped = self.shipped_contracts >= self.active_contracts
+            self.status = OrderStatus.SHIPPED if shipped else OrderStatus.PENDING_SHIPMENT
         else:
             self.payment_status = PaymentStatus.PARTIALLY_PAID
 
@@ -167,7 +177,7 @@ class Order(Aggregate):
     def _contract_shipped(self, contract_id: UUID, fully: bool) -> None:
         if fully:
             self.shipped_contracts.add(contract_id)
-        if self.shipped_contracts >= set(self.contract_ids):
+        if self.shipped_contracts >= self.active_contracts:
             self.shipping_status = ShippingStatus.SHIPPED
             self.status = OrderStatus.SHIPPED
         else:
@@ -203,6 +213,23 @@ class Order(Aggregate):
 
     def is_overdue(self, now: datetime) -> bool:
         return self.status is OrderStatus.PENDING_PAYMENT and now >= self.payment_due_at
+
+    def drop_unpaid_contract(self, contract_id: UUID, reason: str) -> None:
+        """At the payment deadline of a partly paid order: the unpaid contract leaves the order
+        (the service voids it and releases what it held); the paid ones go on."""
+        self._require_contract(contract_id)
+        if self.status is not OrderStatus.PENDING_PAYMENT:
+            raise InvalidTransitionError("order", self.status.value, "drop a contract from")
+        if contract_id in self.paid_contracts or contract_id in self.dropped_contracts:
+            raise ConflictError("not_droppable", "Only an unpaid contract can be dropped.")
+        if not self.paid_contracts:
+            raise ConflictError("cancel_instead", "Nothing is paid: cancel the whole order.")
+        self._contract_dropped(contract_id=contract_id, reason=reason)
+
+    @event("ContractDropped")
+    def _contract_dropped(self, contract_id: UUID, reason: str) -> None:
+        self.dropped_contracts.add(contract_id)
+        self._follow_payment()
 
     # ---- returns after receipt ---------------------------------------------------------
     def request_return(

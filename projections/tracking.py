@@ -39,6 +39,7 @@ ManagerBindingLapsed = event_class(Account, "ManagerBindingLapsed")
 Placed = event_class(Order, "Placed")
 ContractPaid = event_class(Order, "ContractPaid")
 ContractShipped = event_class(Order, "ContractShipped")
+ContractDropped = event_class(Order, "ContractDropped")
 Completed = event_class(Order, "Completed")
 Cancelled = event_class(Order, "Cancelled")
 ReturnRequested = event_class(Order, "ReturnRequested")
@@ -130,11 +131,29 @@ class TrackingProjection(FulfilmentTracking, Projection):
     @on(ContractPaid)
     def contract_paid(self, event: Any, tx: Transaction) -> None:
         """Paid (and pending shipment) once every contract is paid; partially paid before."""
-        if self._mark(tx, event, "paid", True):
-            paid, status = PaymentStatus.PAID.value, OrderStatus.PENDING_SHIPMENT.value
-            self._order(tx, event, payment_status=paid, status=status)
-        else:
+        self._mark(tx, event, "paid", True)
+        self._follow_payment(tx, event)
+
+    @on(ContractDropped)
+    def contract_dropped(self, event: Any, tx: Transaction) -> None:
+        """An unpaid contract left the order at its deadline: the rest decide its status."""
+        tx.execute(
+            "DELETE FROM tracking_order_contracts WHERE order_id = %s AND contract_id = %s",
+            (event.originator_id, event.contract_id),
+        )
+        self._follow_payment(tx, event)
+
+    def _follow_payment(self, tx: Transaction, event: Any) -> None:
+        rows = tx.fetchall(
+            "SELECT paid, shipped FROM tracking_order_contracts WHERE order_id = %s",
+            (event.originator_id,),
+        )
+        if not all(bool(row["paid"]) for row in rows):
             self._order(tx, event, payment_status=PaymentStatus.PARTIALLY_PAID.value)
+            return
+        shipped = all(bool(row["shipped"]) for row in rows)
+        status = OrderStatus.SHIPPED if shipped else OrderStatus.PENDING_SHIPMENT
+        self._order(tx, event, payment_status=PaymentStatus.PAID.value, status=status.value)
 
     @on(ContractShipped)
     def contract_shipped(self, event: Any, tx: Transaction) -> None:

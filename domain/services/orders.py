@@ -256,16 +256,22 @@ class OrderService:
 
     def cancel_in(self, uow: UnitOfWork, order: Order, reason: str) -> None:
         """Void its contracts (releasing funds and stock), then cancel: one save."""
-        contracts = [uow.get(Contract, cid, "contract") for cid in order.contract_ids]
+        active = [cid for cid in order.contract_ids if cid in order.active_contracts]
+        contracts = [uow.get(Contract, cid, "contract") for cid in active]
         despatched = any(c.is_despatched for c in contracts)
         order.cancel(reason, despatched)  # refuses first if it may not be cancelled
         for contract in contracts:
-            contract.void(reason or "order cancelled")
-            reservation = self.funds.reservation_in(uow, order.account_id, contract.id)
-            if reservation is not None and reservation.remaining.is_positive():
-                self.funds.release_in(uow, order.account_id, contract.id)
-        for line in order.lines:
-            self.catalog.release_in(uow, line.listing_id, order.id)
+            self._void_in(uow, order, contract, reason or "order cancelled")
+
+    def _void_in(self, uow: UnitOfWork, order: Order, contract: Contract, reason: str) -> None:
+        """Void one contract of the order and give back the funds and stock it held."""
+        contract.void(reason)
+        reservation = self.funds.reservation_in(uow, order.account_id, contract.id)
+        if reservation is not None and reservation.remaining.is_positive():
+            self.funds.release_in(uow, order.account_id, contract.id)
+        for line in contract.facts.lines:
+            if line.listing_id is not None:
+                self.catalog.release_in(uow, line.listing_id, order.id)
 
     def cancel_overdue(self, order_ids: list[UUID]) -> list[UUID]:
         """The scheduler's job: cancel orders still unpaid after their deadline. Idempotent."""
@@ -278,10 +284,19 @@ class OrderService:
         return cancelled
 
     def _cancel_if_overdue(self, uow: UnitOfWork, order_id: UUID) -> bool:
+        """Nothing paid: cancel the order. Partly paid: drop the unpaid contracts (voided, their
+        stock and funds released); the paid ones go on."""
         order = uow.get(Order, order_id, "order")
         if not order.is_overdue(context.current().now()):
             return False
-        self.cancel_in(uow, order, "payment deadline passed")
+        reason = "payment deadline passed"
+        if not order.paid_contracts:
+            self.cancel_in(uow, order, reason)
+            return True
+        for contract_id in sorted(order.active_contracts - order.paid_contracts, key=str):
+            contract = uow.get(Contract, contract_id, "contract")
+            order.drop_unpaid_contract(contract_id, reason)
+            self._void_in(uow, order, contract, reason)
         return True
 
     # ---- queries -----------------------------------------------------------------------

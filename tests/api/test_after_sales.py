@@ -211,3 +211,41 @@ def test_a_rejected_return_needs_a_reason_and_refunds_nothing(api: Api) -> None:
     )
     refused = api.post(f"/orders/{order_id}/returns/{return_id}/refund", s.finance)
     assert refused.status_code == 409
+
+
+def test_at_the_deadline_a_partly_paid_order_drops_its_unpaid_contract(api: Api) -> None:
+    from interfaces.scheduler import run_due
+
+    s = stage(api)
+    rizhao = s.listing(quantity="50.000", price="4000.00", warehouse="Rizhao")
+    qingdao = s.listing(quantity="50.000", price="4000.00", warehouse="Qingdao")
+    s.fund("100000.00")
+    lines = [{"listing_id": str(x), "quantity": "5"} for x in (rizhao, qingdao)]
+    placed = _ok(
+        api.post("/cart/checkout", s.buyer, json={"delivery_address": "D", "lines": lines}), 201
+    )
+    paid, unpaid = (c["contract_id"] for c in placed["contracts"])
+    _pay(s, paid)
+    _ok(api.post(f"/contracts/{paid}/despatch/release", s.integration))
+    assert s.statement()["available_to_order"] == Decimal("60000.00")  # 2 × 20,000.00 held
+
+    api.clock.advance(days=1, minutes=1)
+    first = run_due(api.services)["cancel_overdue_orders"]
+    assert first["cancelled"] == 1 and not first["failed"]
+    s.buyer = api.login("13800000001")  # a day later: sign in again
+    order = _ok(api.get(f"/orders/{placed['order_id']}", s.buyer))
+    assert (order["status"], order["payment_status"]) == ("pending_shipment", "paid")
+    dropped = _ok(api.get(f"/contracts/{unpaid}", s.buyer))
+    assert dropped["state"] == "void"
+    assert _ok(api.get(f"/contracts/{paid}", s.buyer))["state"] == "established"
+    assert s.statement()["available_to_order"] == Decimal("80000.00")
+    warehouse = "Qingdao" if "Qingdao" in dropped["text"] else "Rizhao"
+    unpaid_line = next(ln for ln in order["lines"] if ln["warehouse"] == warehouse)
+    with acting_as(api, s.operator_id, Role.OPERATOR):
+        stock = api.services.catalog.get_listing(UUID(unpaid_line["listing_id"]))["stock"]
+    assert (stock["reserved"], stock["remaining"]) == ("0.000", "50.000")
+    head = api.services.ledger.head()
+    assert run_due(api.services)["cancel_overdue_orders"]["cancelled"] == 0
+    assert api.services.ledger.head() == head
+    tracked = _ok(api.get(f"/tracking/orders/{placed['order_id']}?wait_for={head}", s.buyer))
+    assert (tracked["status"], tracked["payment_status"]) == ("pending_shipment", "paid")
