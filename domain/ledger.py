@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -47,6 +47,16 @@ def stable_id(kind: str, key: str) -> UUID:
 
 class Ledger(Application[UUID]):
     name = "steelyard"
+
+    def __init__(
+        self, env: Mapping[str, str] | None = None, snapshot_every: Mapping[type, int] | None = None
+    ) -> None:
+        """``snapshot_every``: aggregate classes whose state is snapshotted every N events, so
+        a long history loads from its latest snapshot rather than from its first event."""
+        self.snapshotting_intervals = dict(snapshot_every or {})  # type: ignore[misc]
+        if snapshot_every:
+            env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}
+        super().__init__(env)
 
     def head(self) -> int:
         """The position of the newest event in the store (0 when empty)."""

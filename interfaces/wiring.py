@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.account import Account
+from domain.catalog import Catalog
 from domain.context import Clock, system_clock
+from domain.funds import FundsAccount
 from domain.ledger import CommandRunner, Ledger
+from domain.listing import Listing
 from domain.services.accounts import AccountService
 from domain.services.catalog import CatalogService
 from domain.services.contracts import ContractService
@@ -18,6 +22,7 @@ from domain.services.identity import IdentityService
 from domain.services.members import MemberService
 from domain.services.orders import OrderService
 from domain.services.returns import ReturnService
+from domain.staff import CustomerRegistry, StaffDirectory, StaffMember
 from interfaces.config import Settings
 from interfaces.security import Argon2Passwords, LoggingSms, Tokens
 from projections.accounts import AccountDirectoryView
@@ -28,6 +33,17 @@ from projections.funds_tracking import FundsTrackingView
 from projections.listings import ListingSearchView
 from projections.runner import ProjectionRunner
 from projections.tracking import TrackingView
+
+# Aggregates with long lives: a snapshot every N events bounds what a cold load replays.
+SNAPSHOT_EVERY: dict[type, int] = {
+    Account: 100,
+    FundsAccount: 100,
+    Listing: 100,
+    Catalog: 50,
+    StaffDirectory: 50,
+    StaffMember: 100,
+    CustomerRegistry: 20,
+}
 
 
 @dataclass
@@ -60,7 +76,10 @@ class Services:
     ) -> Services:
         """``create_tables=False`` for workers started after the API (projections, scheduler),
         so several processes never race to create the event store's tables."""
-        ledger = Ledger(env=settings.eventsourcing_env(create_table=create_tables))
+        ledger = Ledger(
+            env=settings.eventsourcing_env(create_table=create_tables),
+            snapshot_every=SNAPSHOT_EVERY,
+        )
         runner = CommandRunner(ledger)
         hasher = Argon2Passwords(settings.password_hash_cost)
         sms = LoggingSms()
