@@ -230,6 +230,8 @@ def test_at_the_deadline_a_partly_paid_order_drops_its_unpaid_contract(api: Api)
     assert s.statement()["available_to_order"] == Decimal("60000.00")  # 2 × 20,000.00 held
 
     api.clock.advance(days=1, minutes=1)
+    # the job finds overdue orders in the tracking view: let it catch up first
+    assert api.services.projections.wait(api.services.ledger.head(), 10)
     first = run_due(api.services)["cancel_overdue_orders"]
     assert first["cancelled"] == 1 and not first["failed"]
     s.buyer = api.login("13800000001")  # a day later: sign in again
