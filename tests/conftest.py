@@ -32,7 +32,7 @@ def settings(tmp_path: Path) -> Iterator[Settings]:
             **os.environ,
             "STEELYARD_SECRET_KEY": "test-secret-of-at-least-32-bytes-long",
             "STEELYARD_PASSWORD_HASH_COST": "fast",
-            "STEELYARD_READ_WAIT_SECONDS": "2",
+            "STEELYARD_READ_WAIT_SECONDS": "5",
         }
         | {"STEELYARD_SQLITE_PATH": str(tmp_path / "steelyard.db")}
     )
