@@ -30,7 +30,7 @@ from projections.all import all_projections
 from projections.balances import BalancesView
 from projections.database import ViewDatabase
 from projections.funds_tracking import FundsTrackingView
-from projections.listings import ListingSearchView
+from projections.listing_search import ListingSearchView
 from projections.runner import ProjectionRunner
 from projections.tracking import TrackingView
 

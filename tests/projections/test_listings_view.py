@@ -20,7 +20,8 @@ from domain.pricing import RegionalDelta
 from domain.services.catalog import CatalogService
 from domain.values import Money, Quantity, UnitPrice
 from projections.database import ViewDatabase
-from projections.listings import ListingSearch, ListingSearchProjection, ListingSearchView
+from projections.listing_search import ListingSearch, ListingSearchView
+from projections.listings import ListingSearchProjection
 from projections.runner import ProjectionRunner
 
 NOW = datetime(2026, 11, 26, 9, tzinfo=UTC)

@@ -38,7 +38,7 @@ from interfaces.api.schemas.catalog import (
     parse_price,
 )
 from interfaces.wiring import Services
-from projections.listings import ListingSearch
+from projections.listing_search import ListingSearch
 
 router = APIRouter(prefix="/listings", tags=["listings"], responses=PROBLEM_RESPONSES)
 
