@@ -8,14 +8,16 @@ otherwise); an order or contract the caller may not see is 404, like an unknown 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from domain.access import Scope, scope_of
-from domain.context import Actor
+from domain.context import Actor, CommandContext
 from domain.contract import STATE_LABELS, ContractState
 from domain.contract_settlement import InvoiceKind, ObjectionStatus
 from domain.errors import NotFoundError, ValidationError
@@ -39,6 +41,9 @@ from interfaces.api.schemas.tracking import (
 )
 from interfaces.wiring import Services
 
+M = TypeVar("M", bound=BaseModel)
+Lister = Callable[[Scope, dict[str, Any], int, int], Any]
+
 router = APIRouter(prefix="/tracking", tags=["tracking"], responses=PROBLEM_RESPONSES)
 
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -56,6 +61,20 @@ def scope_for(services: Services, actor: Actor, company_id: UUID | None) -> Scop
     if company_id is not None:
         services.accounts.get_account(company_id)  # 404 unless visible to this actor
     return scope
+
+
+def _page(
+    model: type[M],
+    lister: Lister,
+    services: Services,
+    ctx: CommandContext,
+    filters: dict[str, Any],
+    limit: int,
+    offset: int,
+) -> M:
+    """One page of a tracking list, for the companies this caller may see."""
+    page = lister(scope_for(services, ctx.actor, filters["company_id"]), filters, limit, offset)
+    return model.model_validate({"data": page.items, "count": page.total})
 
 
 @router.get("/orders", response_model=TrackedOrdersPublic)
@@ -134,10 +153,10 @@ def production(
 ) -> ProductionPublic:
     """生产跟踪: per line of each contract released to production, tonnes contracted,
     scheduled, produced and shipped."""
-    scope = scope_for(services, ctx.actor, company_id)
     filters = {"company_id": company_id, "contract_id": contract_id}
-    page = services.tracking.production(scope, filters, limit, offset)
-    return ProductionPublic.model_validate({"data": page.items, "count": page.total})
+    return _page(
+        ProductionPublic, services.tracking.production, services, ctx, filters, limit, offset
+    )
 
 
 @router.get("/shipments", response_model=ShipmentsPublic)
@@ -151,10 +170,10 @@ def shipments(
     offset: Offset = 0,
 ) -> ShipmentsPublic:
     """发运跟踪: each shipment, newest first, with its lines' actual weights."""
-    scope = scope_for(services, ctx.actor, company_id)
     filters = {"company_id": company_id, "contract_id": contract_id}
-    page = services.tracking.shipments(scope, filters, limit, offset)
-    return ShipmentsPublic.model_validate({"data": page.items, "count": page.total})
+    return _page(
+        ShipmentsPublic, services.tracking.shipments, services, ctx, filters, limit, offset
+    )
 
 
 @router.get("/certificates", response_model=CertificatesPublic)
@@ -168,10 +187,10 @@ def certificates(
     offset: Offset = 0,
 ) -> CertificatesPublic:
     """质保书: number, batch and shipment (never the verification code)."""
-    scope = scope_for(services, ctx.actor, company_id)
     filters = {"company_id": company_id, "contract_id": contract_id}
-    page = services.tracking.certificates(scope, filters, limit, offset)
-    return CertificatesPublic.model_validate({"data": page.items, "count": page.total})
+    return _page(
+        CertificatesPublic, services.tracking.certificates, services, ctx, filters, limit, offset
+    )
 
 
 @router.get("/invoices", response_model=InvoicesPublic)
@@ -186,10 +205,8 @@ def invoices(
     offset: Offset = 0,
 ) -> InvoicesPublic:
     """Invoices, newest first; one over several contracts lists each contract's share."""
-    scope = scope_for(services, ctx.actor, company_id)
     filters = {"company_id": company_id, "contract_id": contract_id, "kind": kind and kind.value}
-    page = services.tracking.invoices(scope, filters, limit, offset)
-    return InvoicesPublic.model_validate({"data": page.items, "count": page.total})
+    return _page(InvoicesPublic, services.tracking.invoices, services, ctx, filters, limit, offset)
 
 
 @router.get("/objections", response_model=ObjectionsPublic)
@@ -204,14 +221,14 @@ def objections(
     offset: Offset = 0,
 ) -> ObjectionsPublic:
     """异议: claimed, status, compensation or rejection reason."""
-    scope = scope_for(services, ctx.actor, company_id)
     filters = {
         "company_id": company_id,
         "contract_id": contract_id,
         "status": status and status.value,
     }
-    page = services.tracking.objections(scope, filters, limit, offset)
-    return ObjectionsPublic.model_validate({"data": page.items, "count": page.total})
+    return _page(
+        ObjectionsPublic, services.tracking.objections, services, ctx, filters, limit, offset
+    )
 
 
 @router.get("/returns", response_model=ReturnsPublic)
@@ -226,10 +243,8 @@ def returns(
     offset: Offset = 0,
 ) -> ReturnsPublic:
     """Returns after receipt, per order: state, lines and amount."""
-    scope = scope_for(services, ctx.actor, company_id)
     filters = {"company_id": company_id, "order_id": order_id, "state": state}
-    page = services.tracking.returns(scope, filters, limit, offset)
-    return ReturnsPublic.model_validate({"data": page.items, "count": page.total})
+    return _page(ReturnsPublic, services.tracking.returns, services, ctx, filters, limit, offset)
 
 
 @router.get("/summary", response_model=TrackingSummaryPublic)
