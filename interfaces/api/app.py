@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from interfaces.api import problems
 from interfaces.api.responses import OrjsonResponse
@@ -57,9 +61,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
         default_response_class=OrjsonResponse,
         openapi_url="/openapi.json",
-        docs_url="/docs",
-        swagger_ui_parameters={"persistAuthorization": True},
+        docs_url=None,  # served below from local files, not a CDN
+        redoc_url=None,
     )
+    _serve_docs(app)
     if services is not None:
         app.state.services = services
     problems.install(app)
@@ -96,3 +101,29 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return RedirectResponse("/docs")
 
     return app
+
+
+DOCS_ASSETS = "/docs/assets"
+
+
+def _serve_docs(app: FastAPI) -> None:
+    """The docs page (Swagger UI) with its scripts served by this app, so it works on a machine
+    with no route to a CDN; its Authorize button signs in through /api/v1/auth/token."""
+    assets = Path(str(files("fastapi_offline") / "static"))
+    app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Steelyard API",
+            oauth2_redirect_url="/docs/oauth2-redirect",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            swagger_ui_parameters={"persistAuthorization": True},
+        )
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    def oauth2_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
