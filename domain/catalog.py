@@ -164,6 +164,7 @@ class Catalog(CopiesCheaply, Aggregate):
         if not (name or "").strip():
             raise ValidationError("required", "A category needs a name.")
         if parent is not None:
+            parent = parent.strip().upper()
             self.category(parent)
             if any(p.category == parent for p in self.products.values()):
                 raise ConflictError(
@@ -183,6 +184,7 @@ class Catalog(CopiesCheaply, Aggregate):
     def add_product(
         self, product_id: UUID, category: str, name: str, attributes: ProductAttributes
     ) -> Product:
+        category = (category or "").strip().upper()
         if product_id in self.products:
             raise ConflictError("duplicate_product", "This product already exists.")
         if not self.is_leaf(category):

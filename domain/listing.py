@@ -210,6 +210,8 @@ class Listing(CopiesCheaply, Aggregate):
         self.price_version = price_version
 
     def change_terms(self, terms: SaleTerms) -> None:
+        regions = tuple(sorted({r.strip() for r in terms.saleable_regions}))
+        terms = replace(terms, saleable_regions=regions)
         terms.check()
         self._terms_changed(terms=terms)
 

@@ -188,6 +188,11 @@ def check_level_price(level: LevelPrice) -> None:
 
 def check_customer_price(price: CustomerPrice) -> None:
     check_price(price.price, "customer price")
+    for moment in (price.valid_from, price.valid_until):
+        if moment is not None and moment.utcoffset() is None:
+            raise ValidationError(
+                "invalid_window", "A customer price's window needs times with a time zone."
+            )
     if (
         price.valid_from is not None
         and price.valid_until is not None

@@ -147,3 +147,13 @@ def test_the_same_product_id_twice_is_refused() -> None:
     catalog.add_product(product_id, "HRC", "coil", HRC_COIL)
     with pytest.raises(ConflictError):
         catalog.add_product(product_id, "HRC", "coil", HRC_COIL)
+
+
+def test_category_codes_are_read_in_capitals_wherever_they_are_given() -> None:
+    catalog = Catalog()
+    catalog.define_category("metal", "金属矿产")
+    catalog.define_category("steel", "钢材", parent="metal")
+    catalog.define_category("hrc", "热轧卷板", parent=" steel ")
+    product = catalog.add_product(uuid4(), "hrc", "coil", ProductAttributes(grade="Q235B"))
+    assert product.category == "HRC"
+    assert [c.code for c in catalog.path("HRC")] == ["METAL", "STEEL", "HRC"]

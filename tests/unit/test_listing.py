@@ -263,3 +263,19 @@ def test_supplied_equals_reserved_plus_sold_plus_remaining_always(
     for recorded in listing.pending_events:
         replayed = recorded.mutate(replayed)
     assert replayed.stock == listing.stock
+
+
+def test_a_customer_price_window_needs_time_zones() -> None:
+    listing = on_shelf()
+    naive = CustomerPrice(uuid4(), UnitPrice.parse("4100.00"), datetime(2026, 12, 1, 8))
+    with pytest.raises(ValidationError) as error:
+        listing.set_customer_price(naive)
+    assert error.value.code == "invalid_window"
+
+
+def test_changed_terms_tidy_their_regions() -> None:
+    listing = on_shelf()
+    listing.change_terms(SaleTerms(t("1"), t("1"), (" north", "east", "north "), None))
+    assert listing.terms.saleable_regions == ("east", "north")
+    with pytest.raises(ValidationError):
+        listing.change_terms(SaleTerms(t("1"), t("1"), ("east", " "), None))
