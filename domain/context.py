@@ -101,6 +101,12 @@ def current() -> CommandContext:
     return _current.get()
 
 
+def enter(context: CommandContext) -> None:
+    """Make ``context`` current for the rest of this task (an HTTP request's own task: the
+    web layer sets it once per request, and the task's end discards it)."""
+    _current.set(context)
+
+
 @contextmanager
 def acting(context: CommandContext) -> Iterator[CommandContext]:
     token = _current.set(context)

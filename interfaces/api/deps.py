@@ -60,7 +60,7 @@ async def _context(request: Request, actor: Actor, services: Services) -> Comman
     ctx = CommandContext(
         actor=actor, request_id=request_id, clock=services.clock, idempotency=idempotency
     )
-    context._current.set(ctx)  # this request's task only; see the module docstring
+    context.enter(ctx)  # this request's task only; see the module docstring
     return ctx
 
 
