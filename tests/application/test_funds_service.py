@@ -14,7 +14,6 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain import context
-from domain.account import Account, CompanyInfo
 from domain.context import Actor, CommandContext, FrozenClock, Role
 from domain.errors import (
     ConflictError,
@@ -29,6 +28,7 @@ from domain.ledger import CommandRunner, Ledger, UnitOfWork
 from domain.services.funds import FundsService
 from domain.values import Money
 from interfaces.config import Settings
+from tests.projections.funds_story import cny, new_company
 
 NOW = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
 
@@ -43,27 +43,6 @@ def ledger(settings: Settings) -> Iterator[Ledger]:
 @pytest.fixture
 def funds(ledger: Ledger) -> FundsService:
     return FundsService(CommandRunner(ledger, attempts=60))
-
-
-def cny(value: str) -> Money:
-    return Money.parse(value)
-
-
-def new_company(ledger: Ledger, manager_id: UUID | None = None) -> UUID:
-    account = Account(
-        admin_id=uuid4(),
-        phone="13800000001",
-        name="Admin",
-        password_hash="h",
-        email=None,
-        rules_version="2026-01",
-    )
-    if manager_id is not None:
-        account.bind_company(CompanyInfo("Acme Steel", "91350100M000100Y43", "1 Road", "east"))
-        account.approve_certification()
-        account.bind_manager(manager_id, "test", NOW)
-    ledger.save(account)
-    return account.id
 
 
 def acting(role: Role, company: UUID | None = None, *perms: str) -> AbstractContextManager[Any]:
