@@ -123,9 +123,6 @@ class Account(Aggregate):
                 granted |= self.roles[role_id].permissions
         return frozenset(granted)
 
-    def binding_idle_since(self) -> datetime | None:
-        return self.last_activity_at
-
     def is_binding_idle(self, now: datetime, idle_days: int) -> bool:
         return (
             self.manager_id is not None

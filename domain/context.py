@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from uuid import UUID
@@ -114,13 +114,6 @@ def acting(context: CommandContext) -> Iterator[CommandContext]:
         yield context
     finally:
         _current.reset(token)
-
-
-@contextmanager
-def without_idempotency() -> Iterator[None]:
-    """Run nested commands (e.g. the scheduler's) without the outer request's key."""
-    with acting(replace(current(), idempotency=None)):
-        yield
 
 
 class FrozenClock:

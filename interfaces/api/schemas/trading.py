@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BeforeValidator, Field
 
 from domain.contract import Contract
 from domain.contract_settlement import InvoiceKind, ObjectionKind
@@ -258,7 +258,3 @@ def contract_public(contract: Contract) -> dict[str, Any]:
             for o in contract.objections.values()
         ],
     }
-
-
-class Ack(BaseModel):
-    status: str
