@@ -71,6 +71,10 @@ class Cause:
     user_id: UUID | None
     role: str
     request_id: str
+    # The one run of a command that wrote the event (new for every run, not for every attempt):
+    # how the command runner tells its own committed write from a concurrent writer's. Events
+    # written before it existed decode with None.
+    command_id: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class CommandContext:
     request_id: str = "-"
     clock: Clock = system_clock
     idempotency: tuple[str, str] | None = None  # (scoped key, request fingerprint)
+    command_id: UUID | None = None  # set by the command runner for the command it runs
 
     def now(self) -> datetime:
         return self.clock()
@@ -88,7 +93,7 @@ class CommandContext:
         return self.now().astimezone(SHANGHAI).date()
 
     def cause(self) -> Cause:
-        return Cause(self.actor.user_id, self.actor.role.value, self.request_id)
+        return Cause(self.actor.user_id, self.actor.role.value, self.request_id, self.command_id)
 
 
 _current: contextvars.ContextVar[CommandContext] = contextvars.ContextVar(

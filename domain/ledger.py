@@ -17,9 +17,9 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import event
@@ -182,6 +182,13 @@ class CommandRunner:
         self._count_lock = threading.Lock()
 
     def run(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T]:
+        """Run one command exactly once. Its events carry a fresh ``command_id``, so that when
+        the store refuses a write as a duplicate the runner can tell its own earlier attempt
+        (committed, but the answer lost on the way back) from a concurrent writer."""
+        with context.acting(replace(context.current(), command_id=uuid4())):
+            return self._run(decide)
+
+    def _run(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T]:
         if not self._retrying:
             outcome = self._attempt(decide)
             if outcome is not None:
@@ -222,12 +229,29 @@ class CommandRunner:
             raise
         if idempotency is not None:
             uow.add(IdempotencyRecord(idempotency[0], idempotency[1], result))
+        pending = uow.pending()
+        first = (
+            (pending[0].id, pending[0].pending_events[0].originator_version) if pending else None
+        )
         try:
-            recordings = self.app.save(*uow.pending())
+            recordings = self.app.save(*pending)
         except IntegrityError:
+            if first is not None and self._written_by_this_command(*first):
+                return Outcome(result, self.app.head())
             return None
         positions = [r.notification.id for r in recordings]
         return Outcome(result, max(positions) if positions else self.app.head())
+
+    def _written_by_this_command(self, aggregate_id: UUID, version: int) -> bool:
+        """Is the event at ``version`` of ``aggregate_id`` ours? The save is atomic, so if one
+        of its events is stored, all of them are: an earlier attempt committed (the driver
+        retries an insert whose COMMIT answer was lost, and the store refuses the repeat)."""
+        stored = self.app.recorder.select_events(aggregate_id, gt=version - 1, lte=version)
+        if not stored:
+            return False
+        cause = getattr(self.app.mapper.to_domain_event(stored[0]), "caused_by", None)
+        command_id = context.current().command_id
+        return command_id is not None and getattr(cause, "command_id", None) == command_id
 
     def _replay(self, uow: UnitOfWork, key: str, fingerprint: str) -> Outcome[Any] | None:
         record = uow.find(IdempotencyRecord, IdempotencyRecord.create_id(key))

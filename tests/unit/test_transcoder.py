@@ -39,3 +39,13 @@ def test_value_types_round_trip_exactly() -> None:
 def test_floats_are_refused() -> None:
     with pytest.raises(TypeError):
         OrjsonTranscoder().encode({"amount": 1.5})
+
+
+def test_a_cause_stored_before_command_ids_decodes_without_one() -> None:
+    stored = (
+        b'{"cause":{"_t":"obj","_v":["domain.context:Cause",'
+        b'{"user_id":null,"role":"system","request_id":"-"}]}}'
+    )
+    cause = OrjsonTranscoder().decode(stored)["cause"]
+    assert cause == Cause(None, "system", "-")
+    assert cause.command_id is None
