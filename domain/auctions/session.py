@@ -96,6 +96,8 @@ class AuctionSession(CopiesCheaply, Aggregate):
     def admit(self, bidder_id: UUID, lot_id: UUID) -> Money | None:
         """A bidder bids on a lot of this session. Returns the deposit the service must lock
         now (the bidder's first stake in the session), or None when it is locked already."""
+        if self.is_cancelled:
+            raise SessionCancelledError("This session was cancelled.")
         self._require_open_lot(lot_id)
         found = self.holdings.get(bidder_id)
         if found is not None and found.state == FORFEITED:

@@ -209,13 +209,17 @@ def test_a_cancelled_lot_releases_every_bidder(clock: FrozenClock) -> None:
     assert s.settle_lot(LOT_A, winner_id=None) == (ALICE, BOB)
 
 
-def test_a_cancelled_session_takes_no_lots_and_names_its_open_ones(clock: FrozenClock) -> None:
+def test_a_cancelled_session_takes_no_lots_nor_bids_and_names_its_open_ones(
+    clock: FrozenClock,
+) -> None:
     s = session(LOT_A, LOT_B)
     s.settle_lot(LOT_A, winner_id=None)
     assert s.cancel("the mill postponed the sale") == (LOT_B,)
     with pytest.raises(SessionCancelledError) as error:
         s.add_lot(LOT_C)
     assert code_of(error) == "session_cancelled"
+    with pytest.raises(SessionCancelledError):
+        s.admit(ALICE, LOT_B)
     s.collect_events()
     assert s.cancel("again") == (LOT_B,)  # still open until the service settles it
     assert event_names(s) == []
