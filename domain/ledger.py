@@ -13,8 +13,9 @@ saved in the same write, so a repeated request can never apply twice.
 
 from __future__ import annotations
 
+import contextvars
+import copy
 import random
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -33,6 +34,7 @@ from domain.errors import (
     IdempotencyKeyReusedError,
     NotFoundError,
 )
+from domain.group_commit import GroupCommit, Job
 
 T = TypeVar("T")
 A = TypeVar("A", bound=Aggregate)
@@ -108,15 +110,23 @@ class IdempotencyRecord(Aggregate):
 
 
 class UnitOfWork:
-    """What one attempt of a command loaded and created; saved together at the end."""
+    """What one attempt of a command loaded and created; saved together at the end.
 
-    def __init__(self, app: Ledger) -> None:
+    In a group commit, ``batch`` holds the aggregates the commands before this one changed: this
+    command reads (a copy of) their changed state, and only if it succeeds are its own changes
+    adopted into the batch, so a refused command leaves nothing behind."""
+
+    def __init__(self, app: Ledger, batch: dict[UUID, Aggregate] | None = None) -> None:
         self.app = app
+        self._batch = batch if batch is not None else {}
         self._touched: dict[UUID, Aggregate] = {}
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         if aggregate_id in self._touched:
             found = self._touched[aggregate_id]
+        elif aggregate_id in self._batch:
+            found = copy.deepcopy(self._batch[aggregate_id])
+            self._touched[aggregate_id] = found
         else:
             try:
                 found = self.app.repository.get(aggregate_id)
@@ -158,6 +168,14 @@ class UnitOfWork:
     def pending(self) -> list[Aggregate]:
         return [a for a in self._touched.values() if a.pending_events]
 
+    def again(self) -> UnitOfWork:
+        """A fresh attempt over the same batch: nothing of this one's reads or changes."""
+        return UnitOfWork(self.app, self._batch)
+
+    def adopt_into_batch(self) -> None:
+        """This command succeeded: the next ones in the batch see what it changed."""
+        self._batch.update((a.id, a) for a in self.pending())
+
 
 @dataclass(frozen=True)
 class Outcome(Generic[T]):
@@ -167,52 +185,59 @@ class Outcome(Generic[T]):
 
 
 class CommandRunner:
-    """Optimistic first, pessimistic on contention: a command runs freely until it meets a
-    conflict; from then on, until no command of this process is retrying any more, commands
-    take this process's retry lock and so queue up instead of starving each other over a hot
-    aggregate (one listing in a flash sale). Writers in other processes are still caught by the
-    store's concurrency check."""
+    """Every command of this process goes through one group commit: the commands queued while
+    a transaction is in flight are decided one after another, each on the state the ones before
+    it left (so sixteen payments into one company never conflict with each other), and saved
+    together in one atomic write. A command refused by the domain is refused alone; the others
+    go on. Each caller is answered once the batch is durable.
 
-    def __init__(self, app: Ledger, attempts: int = 12, backoff: float = 0.004) -> None:
+    If a writer in another process changed an aggregate meanwhile, the store refuses the whole
+    write and the batch is decided again from fresh state (bounded, with jittered back-off). Each
+    command stamps its events with its own ``command_id``, so a write refused as a duplicate of
+    one that did commit (its COMMIT answer lost) is recognised, never applied twice."""
+
+    def __init__(
+        self, app: Ledger, attempts: int = 12, backoff: float = 0.004, max_batch: int = 64
+    ) -> None:
         self.app = app
         self.attempts = attempts
         self.backoff = backoff
-        self._retry_lock = threading.RLock()
-        self._retrying = 0  # commands of this process now retrying after a conflict
-        self._count_lock = threading.Lock()
+        self._group = GroupCommit(self._commit, max_batch)
 
     def run(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T]:
-        """Run one command exactly once. Its events carry a fresh ``command_id``, so that when
-        the store refuses a write as a duplicate the runner can tell its own earlier attempt
-        (committed, but the answer lost on the way back) from a concurrent writer."""
-        with context.acting(replace(context.current(), command_id=uuid4())):
-            return self._run(decide)
+        """Run one command exactly once, as the current context's actor."""
+        ctx = contextvars.copy_context()
+        ctx.run(context.enter, replace(context.current(), command_id=uuid4()))
+        outcome: Outcome[T] = self._group.submit(Job(decide, ctx))
+        return outcome
 
-    def _run(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T]:
-        if not self._retrying:
-            outcome = self._attempt(decide)
-            if outcome is not None:
-                return outcome
-        self._count(+1)
+    def _commit(self, jobs: list[Job]) -> None:
+        for attempt in range(self.attempts):
+            batch: dict[UUID, Aggregate] = {}
+            decided = [(job, result) for job in jobs if (result := self._decide(job, batch))]
+            pending = [a for a in batch.values() if a.pending_events]
+            if self._save(pending, [job for job, _ in decided], decided):
+                return
+            jobs = [job for job, _ in decided]
+            time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt, 5))))
+        for job in jobs:
+            job.fail(ConcurrencyError())
+
+    def _decide(self, job: Job, batch: dict[UUID, Aggregate]) -> tuple[Any] | None:
+        """Decide one command into the batch: (result,) if it goes into this write, None if it
+        was answered already (refused, or replayed from its Idempotency-Key)."""
         try:
-            for attempt in range(self.attempts):
-                with self._retry_lock:
-                    outcome = self._attempt(decide)
-                if outcome is not None:
-                    return outcome
-                time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt, 5))))
-        finally:
-            self._count(-1)
-        raise ConcurrencyError()
+            outcome = job.context.run(self._decide_in, job.work, UnitOfWork(self.app, batch))
+        except Exception as error:  # the command's own refusal (or fault) is its answer alone
+            job.fail(error)
+            return None
+        if isinstance(outcome, Outcome):
+            job.finish(outcome)
+            return None
+        return (outcome,)
 
-    def _count(self, change: int) -> None:
-        with self._count_lock:
-            self._retrying += change
-
-    def _attempt(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T] | None:
-        """One go at the command; None when a concurrent writer got there first."""
+    def _decide_in(self, decide: Callable[[UnitOfWork], T], uow: UnitOfWork) -> Any:
         idempotency = context.current().idempotency
-        uow = UnitOfWork(self.app)
         if idempotency is not None:
             replay = self._replay(uow, *idempotency)
             if replay is not None:
@@ -223,35 +248,46 @@ class CommandRunner:
             # The same key may have committed between our check and our reads: then the
             # refusal is an artefact of the race, and the first response is the answer.
             if idempotency is not None:
-                replay = self._replay(UnitOfWork(self.app), *idempotency)
+                replay = self._replay(uow.again(), *idempotency)
                 if replay is not None:
                     return replay
             raise
         if idempotency is not None:
             uow.add(IdempotencyRecord(idempotency[0], idempotency[1], result))
-        pending = uow.pending()
+        uow.adopt_into_batch()
+        return result
+
+    def _save(
+        self, pending: list[Aggregate], jobs: list[Job], decided: list[tuple[Job, tuple[Any]]]
+    ) -> bool:
+        """Write the batch; answer its jobs and say True, or False when another writer got
+        there first (nothing of the batch is stored then)."""
         first = (
             (pending[0].id, pending[0].pending_events[0].originator_version) if pending else None
         )
         try:
             recordings = self.app.save(*pending)
         except IntegrityError:
-            if first is not None and self._written_by_this_command(*first):
-                return Outcome(result, self.app.head())
-            return None
+            if first is None or not self._written_by(jobs, *first):
+                return False
+            recordings = []
         positions = [r.notification.id for r in recordings]
-        return Outcome(result, max(positions) if positions else self.app.head())
+        position = max(positions) if positions else self.app.head()
+        for job, (result,) in decided:
+            job.finish(Outcome(result, position))
+        return True
 
-    def _written_by_this_command(self, aggregate_id: UUID, version: int) -> bool:
-        """Is the event at ``version`` of ``aggregate_id`` ours? The save is atomic, so if one
-        of its events is stored, all of them are: an earlier attempt committed (the driver
-        retries an insert whose COMMIT answer was lost, and the store refuses the repeat)."""
+    def _written_by(self, jobs: list[Job], aggregate_id: UUID, version: int) -> bool:
+        """Is the event at ``version`` of ``aggregate_id`` one of these jobs'? The save is
+        atomic, so if one of its events is stored, all of them are: an earlier attempt
+        committed (the driver retries an insert whose COMMIT answer was lost, and the store
+        refuses the repeat)."""
         stored = self.app.recorder.select_events(aggregate_id, gt=version - 1, lte=version)
         if not stored:
             return False
         cause = getattr(self.app.mapper.to_domain_event(stored[0]), "caused_by", None)
-        command_id = context.current().command_id
-        return command_id is not None and getattr(cause, "command_id", None) == command_id
+        ours = {job.context.run(lambda: context.current().command_id) for job in jobs}
+        return getattr(cause, "command_id", None) in ours
 
     def _replay(self, uow: UnitOfWork, key: str, fingerprint: str) -> Outcome[Any] | None:
         record = uow.find(IdempotencyRecord, IdempotencyRecord.create_id(key))

@@ -1,0 +1,80 @@
+"""Commands of one process commit in groups: many clients on one company's account are decided
+one after another in shared batches, never failing each other; a refusal is refused alone."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from domain.context import FrozenClock, Role
+from domain.errors import InsufficientFundsError
+from domain.funds import FundsAccount
+from domain.ledger import CommandRunner, Ledger
+from domain.services.funds import FundsService
+from domain.values import Money
+from interfaces.config import Settings
+from tests.projections.funds_story import START, acting, new_company
+
+
+@pytest.fixture
+def ledger(settings: Settings) -> Iterator[Ledger]:
+    app = Ledger(env=settings.eventsourcing_env())
+    yield app
+    app.close()
+
+
+def _in_threads(count: int, work: object) -> list[BaseException]:
+    errors: list[BaseException] = []
+    start = threading.Barrier(count)
+
+    def run(n: int) -> None:
+        start.wait()
+        try:
+            work(n)  # type: ignore[operator]
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_sixteen_clients_paying_into_one_company_all_land_exactly(ledger: Ledger) -> None:
+    funds = FundsService(CommandRunner(ledger))
+    company = new_company(ledger)
+    clock = FrozenClock(START)
+
+    def pay(n: int) -> None:
+        with acting(clock):
+            for k in range(10):
+                funds.record_payment(company, Money.parse("10.01"), f"HOT-{n}-{k}")
+
+    assert _in_threads(16, pay) == []
+    account = ledger.repository.get(FundsAccount.id_for(company))
+    assert account.balance("unallocated") == Money(Decimal("1601.60"))
+    assert len(account.journal) == 160
+
+
+def test_refusals_in_a_batch_are_refused_alone(ledger: Ledger) -> None:
+    funds = FundsService(CommandRunner(ledger))
+    company = new_company(ledger)
+    clock = FrozenClock(START)
+    with acting(clock):
+        funds.record_payment(company, Money.parse("700.00"), "REFUNDABLE")
+
+    def refund(n: int) -> None:
+        with acting(clock, Role.BUYER_ADMIN, company):
+            funds.request_refund(company, Money.parse("100.00"))
+
+    errors = _in_threads(12, refund)
+    assert len(errors) == 5
+    assert all(isinstance(e, InsufficientFundsError) for e in errors)
+    account = ledger.repository.get(FundsAccount.id_for(company))
+    assert account.balance("unallocated") == Money.zero()
+    assert sum(1 for e in account.journal if e.kind == "refund_requested") == 7
