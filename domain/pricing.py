@@ -24,7 +24,7 @@ from uuid import UUID
 
 from domain.account import MEMBER_LEVELS
 from domain.errors import ConflictError, ValidationError
-from domain.values import CENT, Money, Quantity, UnitPrice
+from domain.values import CENT, PRICE_BOUND, Money, Quantity, UnitPrice
 
 if TYPE_CHECKING:
     from domain.listing import Listing
@@ -115,6 +115,12 @@ class PriceRules:
         if lowest + min((r.delta.amount for r in self.regional), default=0) <= 0:
             raise ValidationError(
                 "invalid_price", "A regional difference would bring a price to zero or below."
+            )
+        highest = max(b.per_tonne for b in bases)
+        if highest + max((r.delta.amount for r in self.regional), default=0) >= PRICE_BOUND:
+            raise ValidationError(
+                "invalid_price",
+                f"A regional difference would bring a price to {PRICE_BOUND:,} CNY/t or above.",
             )
 
     def as_dict(self) -> dict[str, Any]:

@@ -1,40 +1,72 @@
 """Money, quantities and prices: small frozen value types over Decimal.
 
 CNY amounts have 2 places, tonnes 3 places, prices CNY/tonne 2 places. Rounding is
-ROUND_HALF_UP. Parsing is strict: a value with more places than allowed is refused rather than
-silently rounded, because a client that sends 1.005 CNY has a bug we should tell it about.
+ROUND_HALF_UP.
+
+Parsing (``parse``) is one rule for every field that takes money, a price or tonnes, and it is
+strict, so a client with a bug hears about it instead of having its value silently changed:
+
+- text is a plain decimal: an optional sign, digits, and optionally a point and digits
+  (``"1250.00"``, ``"-30"``, ``"27.125"``); no exponent (``"1e3"``), no spaces, no grouping
+  (``"1_000"``, ``"12,50"``), no NaN or infinity. ``Decimal`` and ``int`` are taken as they are;
+  a float or a bool never;
+- never more places than the field allows, not even zeros (``"100.000"`` is not an amount);
+  fewer are filled in (``"1250.5"`` is 1250.50);
+- its size is below the field's bound: amounts below 10^13 CNY, unit prices below 10^7 CNY per
+  tonne, quantities below 10^7 tonnes. Each bound is far beyond anything a steel platform sees
+  (a price bound a thousand times any steel price today), and keeps every value and the sums
+  built from them within what the read models hold (``projections/database.py``).
+
+Anything else is refused with the field's code (``invalid_amount``, ``invalid_price``,
+``invalid_quantity``). Whether zero or a negative value is allowed is each field's own rule,
+checked where it is used. Values computed in the domain (sums, line amounts) are not bounded.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from domain.errors import ValidationError
 
 CENT = Decimal("0.01")
 KILOGRAM = Decimal("0.001")
 
+AMOUNT_BOUND = Decimal(10) ** 13  # CNY: amounts must be below this (in magnitude)
+PRICE_BOUND = Decimal(10) ** 7  # CNY per tonne
+QUANTITY_BOUND = Decimal(10) ** 7  # tonnes
 
-def _parse(value: object, places: int, what: str) -> Decimal:
-    if isinstance(value, float | bool):
-        raise ValidationError(f"invalid_{what}", f"{what} must be a decimal string, not {value!r}")
-    try:
-        dec = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(f"invalid_{what}", f"{value!r} is not a number") from None
+_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_LONGEST_TEXT = 40  # more characters than any value within the bounds needs
+
+
+def _parse(value: object, places: int, bound: Decimal, what: str) -> Decimal:
+    """``value`` as a Decimal with exactly ``places`` places, or ValidationError(invalid_<what>)."""
+    code = f"invalid_{what}"
+    dec = _decimal(value, code, what)
     if not dec.is_finite():
-        raise ValidationError(f"invalid_{what}", f"{value!r} is not a finite number")
+        raise ValidationError(code, f"{what} {value!r} is not a finite number")
+    if abs(dec) >= bound:
+        raise ValidationError(code, f"{what} {value} is too large: it must be below {bound:,}")
     exponent = dec.as_tuple().exponent
-    if (
-        isinstance(exponent, int)
-        and -exponent > places
-        and dec != dec.quantize(Decimal(1).scaleb(-places))
-    ):
-        raise ValidationError(
-            f"invalid_{what}", f"{what} {value} has more than {places} decimal places"
-        )
+    if isinstance(exponent, int) and -exponent > places:
+        raise ValidationError(code, f"{what} {value} has more than {places} decimal places")
     return dec.quantize(Decimal(1).scaleb(-places))
+
+
+def _decimal(value: object, code: str, what: str) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str) and len(value) <= _LONGEST_TEXT and _PLAIN_DECIMAL.fullmatch(value):
+        return Decimal(value)
+    if isinstance(value, str):
+        raise ValidationError(
+            code, f'{what} {value[:_LONGEST_TEXT]!r} is not a decimal like "12.50"'
+        )
+    raise ValidationError(code, f"{what} must be a decimal string, not {value!r}")
 
 
 @dataclass(frozen=True, order=True)
@@ -48,7 +80,7 @@ class Money:
 
     @classmethod
     def parse(cls, value: object) -> Money:
-        return cls(_parse(value, 2, "amount"))
+        return cls(_parse(value, 2, AMOUNT_BOUND, "amount"))
 
     @classmethod
     def zero(cls) -> Money:
@@ -84,7 +116,7 @@ class Quantity:
 
     @classmethod
     def parse(cls, value: object) -> Quantity:
-        return cls(_parse(value, 3, "quantity"))
+        return cls(_parse(value, 3, QUANTITY_BOUND, "quantity"))
 
     @classmethod
     def zero(cls) -> Quantity:
@@ -111,7 +143,7 @@ class UnitPrice:
 
     @classmethod
     def parse(cls, value: object) -> UnitPrice:
-        return cls(_parse(value, 2, "price"))
+        return cls(_parse(value, 2, PRICE_BOUND, "price"))
 
     def times(self, quantity: Quantity) -> Money:
         """Line amount = round(quantity x unit price, 2), ROUND_HALF_UP."""
