@@ -68,7 +68,7 @@ _ACCOUNTS_DDL = (
 
 class BalancesProjection(Projection):
     name = "balances"
-    version = 2  # 2: the trade quantities moved to the tracking read model
+    version = 3  # 2: the trade quantities moved to the tracking read model; 3: NUMERIC(28,2)
     tables = (
         "fund_accounts",
         "fund_buckets",

@@ -10,6 +10,15 @@ Money and quantities are NUMERIC on PostgreSQL and TEXT on SQLite (parameters ar
 arithmetic in Python, not in SQL: on SQLite ``total + %s`` or ``SUM(total)`` over TEXT goes
 through floating point.
 
+What a column holds: every value the domain can hold, sums included. A domain value is exact to
+Python's decimal precision (28 digits): an amount, with its 2 places, is below 10^26 CNY and a
+quantity below 10^25 t (``Money``/``Quantity`` cannot round a larger one to their places), and
+NUMERIC(28,2) / NUMERIC(28,3) hold exactly those. That is 10^13 times the largest single amount
+the API accepts (``domain/values.py``), so no sum of accepted amounts a store can ever hold
+overflows a column. On SQLite, TEXT keeps every digit. Integer columns (``{bigint}``: positions,
+cents and nanometres kept for filtering and sorting) hold only values the domain's bounds keep
+far below 2^63.
+
 The two implementations are in ``projections.backends``.
 """
 
@@ -31,9 +40,9 @@ Dialect = Literal["postgres", "sqlite"]
 
 COLUMN_TYPES: dict[str, dict[str, str]] = {
     "postgres": {
-        "money": "NUMERIC(18,2)",
-        "quantity": "NUMERIC(18,3)",
-        "price": "NUMERIC(18,2)",
+        "money": "NUMERIC(28,2)",
+        "quantity": "NUMERIC(28,3)",
+        "price": "NUMERIC(28,2)",
         "uuid": "UUID",
         "timestamp": "TIMESTAMPTZ",
         "bigint": "BIGINT",

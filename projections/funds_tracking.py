@@ -84,7 +84,7 @@ _RESERVATION_CHANGES = {
 
 class FundsTrackingProjection(Projection):
     name = "funds_tracking"
-    version = 1
+    version = 2  # 2: NUMERIC(28,2) amounts (projections/database.py)
     tables = tuple(_TABLES)
 
     def __init__(self) -> None:

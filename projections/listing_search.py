@@ -1,10 +1,14 @@
 """Searching the listing view (现货资源): filters, region pricing and paging over the tables the
 ListingSearchProjection keeps (projections/listings.py). SQL compares and sorts only integers
-(cents, nanometres), never decimal text."""
+(cents, nanometres), never decimal text. A filter's bound is turned into an integer exactly,
+however large it is, and one beyond what a 64-bit column can hold is narrowed to the largest it
+can (every stored value is far inside that range), so any ListingSearch is answered, never
+refused with an overflow."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -116,13 +120,13 @@ def _conditions(s: ListingSearch) -> tuple[str, dict[str, Any]]:
         "now": as_utc(s.now),
         "category": s.category.upper() if s.category else None,
         "grade": s.grade.upper() if s.grade else None,
-        "thickness_min": nanometres(s.thickness_min),
-        "thickness_max": nanometres(s.thickness_max),
-        "width": nanometres(s.width),
+        "thickness_min": _bound(nanometres, s.thickness_min),
+        "thickness_max": _bound(nanometres, s.thickness_max),
+        "width": _bound(nanometres, s.width),
         "warehouse": s.warehouse,
         "mill": s.mill,
-        "price_min": cents(s.price_min),
-        "price_max": cents(s.price_max),
+        "price_min": _bound(cents, s.price_min),
+        "price_max": _bound(cents, s.price_max),
         "low_stock": s.low_stock,
         "q": None if s.q is None else f"%{_like(s.q)}%",
         "saleable_only": s.saleable_only or None,
@@ -199,12 +203,27 @@ def _when(value: Any) -> datetime | None:
 
 
 def cents(value: Decimal | None) -> int | None:
-    return None if value is None else int(value.quantize(Decimal("0.01")).scaleb(2))
+    """CNY as whole cents (half up), exactly, whatever the value's size."""
+    return None if value is None else _whole(value.scaleb(2))
 
 
 def nanometres(size: Decimal | None) -> int | None:
     """A size in mm as whole nanometres (mm x 10^6), for exact range filters."""
-    return None if size is None else int(size.scaleb(6).quantize(Decimal(1), ROUND_HALF_UP))
+    return None if size is None else _whole(size.scaleb(6))
+
+
+def _whole(value: Decimal) -> int:
+    # to_integral_value, unlike quantize, works at any size (no 28-digit context limit)
+    return int(value.to_integral_value(ROUND_HALF_UP))
+
+
+_INT64 = 2**63 - 1
+
+
+def _bound(as_integer: Callable[[Decimal | None], int | None], value: Decimal | None) -> Any:
+    """A filter's bound as an integer a BIGINT/INTEGER parameter can carry."""
+    found = as_integer(value)
+    return None if found is None else max(-_INT64, min(_INT64, found))
 
 
 def _text(value: Any) -> str | None:

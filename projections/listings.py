@@ -44,7 +44,7 @@ ZERO = Decimal(0)
 
 class ListingSearchProjection(Projection):
     name = "listing_search"
-    version = 1
+    version = 2  # 2: NUMERIC(28,2) prices and NUMERIC(28,3) tonnes (projections/database.py)
     tables = (
         "listing_search",
         "listing_search_categories",

@@ -67,7 +67,7 @@ ZERO, NO_TONNES = Decimal("0.00"), Decimal("0.000")
 
 class TrackingProjection(FulfilmentTracking, Projection):
     name = "tracking"
-    version = 1
+    version = 2  # 2: NUMERIC(28,2) amounts and NUMERIC(28,3) tonnes (projections/database.py)
     tables = TABLES
 
     def create_tables(self, tx: Transaction) -> None:

@@ -1,9 +1,15 @@
 """The contract's life after checkout: effect, confirm, pay, produce, ship, certify, settle,
 invoice, objections. Each command moves the contract and whatever follows it (the order, the
-customer's funds, the listing's stock) in one atomic save."""
+customer's funds, the listing's stock) in one atomic save.
+
+Other areas compose with contracts without this module knowing them: ``generate_in`` makes a
+contract inside another service's write (an auction's award), and a hook registered with
+``on_paid`` (at wiring) runs inside the write of every contract payment (the auction releases its
+winner's deposit there)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -35,12 +41,32 @@ SELLER_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.MANAGER)
 WAREHOUSE_ROLES = (Role.INTEGRATION, Role.OPERATOR)
 DONE = (ContractState.INVOICED, ContractState.CLOSED)
 
+PaidHook = Callable[[UnitOfWork, Contract], None]
+
 
 class ContractService:
     def __init__(self, runner: CommandRunner, catalog: CatalogService, funds: FundsService) -> None:
         self.runner = runner
         self.catalog = catalog
         self.funds = funds
+        self._paid_hooks: list[PaidHook] = []
+
+    # ---- composition -------------------------------------------------------------------
+    def on_paid(self, hook: PaidHook) -> None:
+        """Run ``hook(uow, contract)`` in the same write as every payment of a contract (after
+        it is recorded); a refusal from the hook refuses the payment. Registered at wiring."""
+        self._paid_hooks.append(hook)
+
+    def generate_in(self, uow: UnitOfWork, facts: ContractFacts, effective: bool) -> Contract:
+        """A contract generated inside another service's write (an auction's award), made
+        effective at once when ``effective``. Once per contract number."""
+        if uow.find(Contract, Contract.create_id(facts)) is not None:
+            raise ConflictError("duplicate_contract", "This contract is generated already.")
+        contract = Contract.generate(facts)
+        if effective:
+            contract.make_effective()
+        uow.add(contract)
+        return contract
 
     # ---- posted by the ERP ---------------------------------------------------------------
     def post_from_erp(
@@ -112,6 +138,8 @@ class ContractService:
                 )
             if contract.record_payment(due):
                 self._order_paid(uow, contract)
+            for hook in self._paid_hooks:
+                hook(uow, contract)
 
         return self._buyer(contract_id, "orders.place", act)
 

@@ -27,6 +27,7 @@ DecimalText = Annotated[str, Field(max_length=32)]
 Price = Annotated[str, Field(max_length=32, examples=["4321.57"], description="CNY per tonne")]
 Tonnes = Annotated[str, Field(max_length=32, examples=["120.000"], description="tonnes")]
 _SIZE = re.compile(r"^\d{1,9}(\.\d{1,6})?$")
+SIZE_BOUND = 10**9  # mm: a size attribute has at most 9 digits before its point (``_SIZE``)
 
 
 def parse_quantity(value: str | None) -> Quantity | None:
@@ -297,13 +298,17 @@ class PriceBookPublic(BaseModel):
 class ListingSearchParams(BaseModel):
     category: str | None = Field(default=None, description="a category code; its descendants too")
     grade: str | None = Field(default=None, max_length=40)
-    thickness_min: Decimal | None = Field(default=None, gt=0, decimal_places=6)
-    thickness_max: Decimal | None = Field(default=None, gt=0, decimal_places=6)
-    width: Decimal | None = Field(default=None, gt=0, decimal_places=6)
+    thickness_min: Decimal | None = Field(default=None, gt=0, lt=SIZE_BOUND, decimal_places=6)
+    thickness_max: Decimal | None = Field(default=None, gt=0, lt=SIZE_BOUND, decimal_places=6)
+    width: Decimal | None = Field(default=None, gt=0, lt=SIZE_BOUND, decimal_places=6)
     warehouse: str | None = None
     mill: str | None = None
-    price_min: str | None = Field(default=None, description="CNY/t, on the price shown")
-    price_max: str | None = Field(default=None, description="CNY/t, on the price shown")
+    price_min: str | None = Field(
+        default=None, description="CNY/t, on the price shown; a price as listings take one"
+    )
+    price_max: str | None = Field(
+        default=None, description="CNY/t, on the price shown; a price as listings take one"
+    )
     region: str | None = Field(
         default=None, description="staff: price for and sold into this region (buyers: theirs)"
     )
