@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from domain.account import Account
+from domain.auctions import AuctionLot, AuctionSession
+from domain.auctions.service import AuctionService
 from domain.catalog import Catalog
 from domain.context import Clock, system_clock
 from domain.funds import FundsAccount
@@ -39,6 +41,8 @@ SNAPSHOT_EVERY: dict[type, int] = {
     Account: 100,
     FundsAccount: 100,
     Listing: 100,
+    AuctionLot: 100,  # a hot lot takes thousands of bids
+    AuctionSession: 100,
     Catalog: 50,
     StaffDirectory: 50,
     StaffMember: 100,
@@ -61,6 +65,7 @@ class Services:
     orders: OrderService
     contracts: ContractService
     returns: ReturnService
+    auctions: AuctionService
     views: ViewDatabase
     projections: ProjectionRunner
     directory: AccountDirectoryView
@@ -85,6 +90,9 @@ class Services:
         sms = LoggingSms()
         views = ViewDatabase.from_settings(settings)
         funds, catalog = FundsService(runner), CatalogService(runner)
+        contracts = ContractService(runner, catalog, funds)
+        auctions = AuctionService(runner, catalog, funds, contracts)
+        contracts.on_paid(auctions.contract_paid_in)  # an award's payment frees its deposit
         return cls(
             settings=settings,
             ledger=ledger,
@@ -97,8 +105,9 @@ class Services:
             funds=funds,
             catalog=catalog,
             orders=OrderService(runner, catalog, funds),
-            contracts=ContractService(runner, catalog, funds),
+            contracts=contracts,
             returns=ReturnService(runner, funds),
+            auctions=auctions,
             views=views,
             projections=ProjectionRunner(ledger, views, all_projections()),
             directory=AccountDirectoryView(views),
