@@ -29,6 +29,7 @@ from interfaces.config import Settings
 from interfaces.security import Argon2Passwords, LoggingSms, Tokens
 from projections.accounts import AccountDirectoryView
 from projections.all import all_projections
+from projections.auctions import AuctionsView
 from projections.balances import BalancesView
 from projections.database import ViewDatabase
 from projections.funds_tracking import FundsTrackingView
@@ -73,6 +74,7 @@ class Services:
     funds_tracking: FundsTrackingView
     listings: ListingSearchView
     tracking: TrackingView
+    auction_views: AuctionsView
     clock: Clock = field(default=system_clock)
 
     @classmethod
@@ -115,6 +117,7 @@ class Services:
             funds_tracking=FundsTrackingView(views),
             listings=ListingSearchView(views),
             tracking=TrackingView(views),
+            auction_views=AuctionsView(views),
             clock=clock,
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from projections.accounts import AccountDirectoryProjection
+from projections.auctions import AuctionsProjection
 from projections.balances import BalancesProjection
 from projections.base import Projection
 from projections.funds_tracking import FundsTrackingProjection
@@ -13,6 +14,7 @@ from projections.tracking import TrackingProjection
 def all_projections() -> list[Projection]:
     return [
         AccountDirectoryProjection(),
+        AuctionsProjection(),
         BalancesProjection(),
         FundsTrackingProjection(),
         ListingSearchProjection(),
