@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from domain import context
+from domain.auctions.errors import AuctionNotEndedError
 from domain.context import Actor, CommandContext
 from domain.errors import DomainError, NotFoundError
 from domain.ledger import Outcome
@@ -91,11 +92,44 @@ def cancel_overdue_orders(services: Services) -> Any:
     return {"due": len(due), "cancelled": cancelled, "failed": failed}
 
 
+def close_due_auctions(services: Services) -> Any:
+    """Close every lot past its (extended) end: award it or leave it unsold, release the
+    losers' deposits. The auction view finds them; each is closed from fresh state, so a lot
+    closed already, or one whose extension the view had not yet seen, changes nothing."""
+    due = services.auction_views.due_to_close(context.current().now())
+    closed, failed = 0, []
+    for lot_id in due:
+        try:
+            closed += bool(services.auctions.close_lot(lot_id).result["closed"])
+        except AuctionNotEndedError:
+            continue  # extended meanwhile: due later
+        except DomainError as exc:
+            log.warning("auction lot %s not closed: %s", lot_id, exc.detail)
+            failed.append(f"{lot_id}: {exc.code}")
+    return {"due": len(due), "closed": closed, "failed": failed}
+
+
+def forfeit_overdue_awards(services: Services) -> Any:
+    """Awards still unpaid after their payment day: the deposit is forfeited under a breach
+    notice (违约通知), the contract voided, the stock back on sale; re-checked from fresh state."""
+    due = services.auction_views.overdue_awards(context.current().today())
+    forfeited, failed = 0, []
+    for lot_id in due:
+        try:
+            forfeited += bool(services.auctions.forfeit_overdue(lot_id).result["forfeited"])
+        except DomainError as exc:
+            log.warning("auction award %s not forfeited: %s", lot_id, exc.detail)
+            failed.append(f"{lot_id}: {exc.code}")
+    return {"due": len(due), "forfeited": forfeited, "failed": failed}
+
+
 JOBS: dict[str, Job] = {
     "lapse_idle_bindings": lapse_idle_bindings,
     "issue_credit_bills": issue_credit_bills,
     "assess_credit_lines": assess_credit_lines,
     "cancel_overdue_orders": cancel_overdue_orders,
+    "close_due_auctions": close_due_auctions,
+    "forfeit_overdue_awards": forfeit_overdue_awards,
 }
 
 
