@@ -23,6 +23,7 @@ from domain import context
 from domain.access import require_buyer_permission, require_role
 from domain.account import Account, Certification
 from domain.auctions.lot import AuctionLot
+from domain.auctions.replay import LotReplay, replay_lot
 from domain.auctions.results import (
     Result,
     bid_result,
@@ -43,6 +44,8 @@ from domain.contract_text import (
     PaymentTerms,
 )
 from domain.errors import ConflictError, NotFoundError
+from domain.funds import FundsAccount
+from domain.journal import deposit_locked
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
 from domain.listing import Listing
 from domain.services.catalog import CatalogService
@@ -268,6 +271,24 @@ class AuctionService:
     def get_lot(self, lot_id: UUID) -> AuctionLot:
         """The lot from its history (for a bidder's own view; the board reads the view)."""
         return UnitOfWork(self.runner.app).get(AuctionLot, lot_id, "auction lot")
+
+    def replay(self, lot_id: UUID) -> LotReplay:
+        """Auditors and finance: the lot rebuilt from its events alone, every step re-checked,
+        with the deposit movements of its bidders in the session from their funds events."""
+        require_role(_actor(), Role.AUDITOR, Role.FINANCE)
+        store = self.runner.app.repository.event_store
+        lot_events = list(store.get(lot_id))
+        if not lot_events or not isinstance(lot_events[0], AuctionLot.Created):
+            raise NotFoundError("auction lot")
+        session_id = lot_events[0].session_id  # type: ignore[attr-defined]
+        bidders = dict.fromkeys(e.bid.bidder_id for e in lot_events if hasattr(e, "bid"))
+        deposits = [
+            (bidder, event)
+            for bidder in bidders
+            for event in store.get(FundsAccount.id_for(bidder))
+            if getattr(event, "auction_id", None) == session_id
+        ]
+        return replay_lot(lot_events, deposits, deposit_locked(session_id))
 
     # ---- helpers -----------------------------------------------------------------------
     def _release_in(
