@@ -13,6 +13,10 @@ STEELYARD_PASSWORD_HASH_COST  fast|default (argon2 cost; "fast" only for tests a
 STEELYARD_READ_WAIT_SECONDS   the longest a query waits for `wait_for` (default 10)
 STEELYARD_PROJECTIONS   inprocess (default: the API server keeps the read models up to date)
                         | external (a separate `steelyard project` process does)
+STEELYARD_INTENT_REVIEW_CHAIN   the seller's review of futures intents: staff roles in order, one
+                                level each (default "supervisor,operator": the sales supervisor,
+                                then production planning, which operators do); roles: supervisor,
+                                operator, finance
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ from typing import Literal
 
 class ConfigError(Exception):
     pass
+
+
+INTENT_REVIEW_CHAIN = ("supervisor", "operator")
+REVIEWER_ROLES = ("supervisor", "operator", "finance")
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class Settings:
     password_hash_cost: Literal["fast", "default"] = "default"
     projections: Literal["inprocess", "external"] = "inprocess"
     read_wait_seconds: float = 10.0
+    intent_review_chain: tuple[str, ...] = INTENT_REVIEW_CHAIN
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -102,6 +111,7 @@ class Settings:
             password_hash_cost=cost,  # type: ignore[arg-type]
             projections=projections,  # type: ignore[arg-type]
             read_wait_seconds=float(_int(env, "STEELYARD_READ_WAIT_SECONDS", 10)),
+            intent_review_chain=_review_chain(env, "STEELYARD_INTENT_REVIEW_CHAIN"),
         )
 
     def eventsourcing_env(self, create_table: bool = True) -> dict[str, str]:
@@ -145,6 +155,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _review_chain(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Reviewer roles, comma-separated, level 1 first ("supervisor,operator")."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return INTENT_REVIEW_CHAIN
+    roles = tuple(part.strip().lower() for part in raw.split(","))
+    if any(role not in REVIEWER_ROLES for role in roles):
+        raise ConfigError(
+            f"{name} lists reviewer roles ({', '.join(REVIEWER_ROLES)}) in order, not {raw!r}"
+        )
+    return roles
 
 
 def _dev_secret(folder: Path) -> str:

@@ -14,6 +14,7 @@ from domain.auctions.service import AuctionService
 from domain.catalog import Catalog
 from domain.context import Clock, system_clock
 from domain.funds import FundsAccount
+from domain.intents.service import IntentService
 from domain.ledger import CommandRunner, Ledger
 from domain.listing import Listing
 from domain.services.accounts import AccountService
@@ -33,6 +34,7 @@ from projections.auctions import AuctionsView
 from projections.balances import BalancesView
 from projections.database import ViewDatabase
 from projections.funds_tracking import FundsTrackingView
+from projections.intents import IntentTrackingView
 from projections.listing_search import ListingSearchView
 from projections.runner import ProjectionRunner
 from projections.tracking import TrackingView
@@ -67,6 +69,7 @@ class Services:
     contracts: ContractService
     returns: ReturnService
     auctions: AuctionService
+    intents: IntentService
     views: ViewDatabase
     projections: ProjectionRunner
     directory: AccountDirectoryView
@@ -74,6 +77,7 @@ class Services:
     funds_tracking: FundsTrackingView
     listings: ListingSearchView
     tracking: TrackingView
+    intent_tracking: IntentTrackingView
     auction_views: AuctionsView
     clock: Clock = field(default=system_clock)
 
@@ -110,6 +114,7 @@ class Services:
             contracts=contracts,
             returns=ReturnService(runner, funds),
             auctions=auctions,
+            intents=IntentService(runner, contracts, settings.intent_review_chain),
             views=views,
             projections=ProjectionRunner(ledger, views, all_projections()),
             directory=AccountDirectoryView(views),
@@ -117,6 +122,7 @@ class Services:
             funds_tracking=FundsTrackingView(views),
             listings=ListingSearchView(views),
             tracking=TrackingView(views),
+            intent_tracking=IntentTrackingView(views),
             auction_views=AuctionsView(views),
             clock=clock,
         )

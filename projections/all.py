@@ -7,6 +7,7 @@ from projections.auctions import AuctionsProjection
 from projections.balances import BalancesProjection
 from projections.base import Projection
 from projections.funds_tracking import FundsTrackingProjection
+from projections.intents import IntentTrackingProjection
 from projections.listings import ListingSearchProjection
 from projections.tracking import TrackingProjection
 
@@ -19,4 +20,5 @@ def all_projections() -> list[Projection]:
         FundsTrackingProjection(),
         ListingSearchProjection(),
         TrackingProjection(),
+        IntentTrackingProjection(),
     ]

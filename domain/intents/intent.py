@@ -40,6 +40,7 @@ from domain.intents.values import (
     check_request,
     check_score,
     check_supplement,
+    intent_number,
 )
 from domain.values import Money, Quantity, UnitPrice
 
@@ -83,6 +84,10 @@ class FuturesIntent(CopiesCheaply, Aggregate):
     @property
     def label(self) -> str:
         return STATE_LABELS[self.state]
+
+    @property
+    def intent_no(self) -> str:
+        return intent_number(self.id, self.created_on)
 
     @property
     def amount(self) -> Money | None:

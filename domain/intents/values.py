@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
+from domain.context import SHANGHAI
 from domain.errors import ValidationError
 from domain.intents.errors import MissingSpecificationError, UnknownSpecificationError
 from domain.values import Money, Quantity, UnitPrice
@@ -37,6 +38,13 @@ STATE_LABELS: dict[IntentState, str] = {
     IntentState.REJECTED: "已驳回",
     IntentState.WITHDRAWN: "已撤回",
 }
+
+
+def intent_number(intent_id: UUID, submitted_at: datetime) -> str:
+    """The number people quote (FI + the Shanghai date it was entered + 10 hex digits of its
+    id); its contract takes the same number, so one intent can become one contract only."""
+    return f"FI{submitted_at.astimezone(SHANGHAI):%Y%m%d}{intent_id.hex[:10].upper()}"
+
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")

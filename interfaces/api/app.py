@@ -22,6 +22,7 @@ from interfaces.api.routes import (
     contracts,
     funds,
     health,
+    intents,
     listings,
     members,
     orders,
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         contracts.invoices,
         contracts.public,
         contracts.integration,
+        intents.router,
         tracking.router,
     ):
         api.include_router(router)

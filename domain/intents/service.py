@@ -1,0 +1,356 @@
+"""Futures intents (期货意向), one method per command, each through ``CommandRunner.run``:
+
+    the customer (its admin, or a member with ``intents.manage``) submits, confirms, withdraws;
+    its bound manager supplements (price, production week, terms) or rejects;
+    the seller's review chain (configured roles, in order) approves or rejects, with a score;
+    the last approval generates the contract (the contract area's ``generate_in``) and records
+    it on the intent in the same atomic write.
+
+Visibility first, as everywhere: an intent whose customer the actor may not see (another
+company's, a manager's unbound customer) is 404; one it sees but may not act on is 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from domain import context
+from domain.access import require_buyer_permission, require_company_visible, require_role
+from domain.account import Account, Certification
+from domain.catalog import STANDARD_ATTRIBUTES, Catalog
+from domain.context import Actor, Cause, Role
+from domain.contract import Contract
+from domain.contract_text import (
+    ContractFacts,
+    ContractLine,
+    ContractSource,
+    DeliveryTerms,
+    PaymentTerms,
+)
+from domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from domain.intents.intent import FuturesIntent
+from domain.intents.values import (
+    STATE_LABELS,
+    Review,
+    ReviewLevel,
+    SpecificationTemplate,
+    review_chain,
+)
+from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.services.contracts import ContractService
+from domain.services.orders import BREACH, SELLER_NAME
+from domain.values import Quantity, UnitPrice
+
+Result = dict[str, Any]
+PERMISSION = "intents.manage"
+# Where made-to-order goods come from: the mill's production, not a stock warehouse.
+PRODUCTION = "期货生产 mill production"
+# Roles a review level may name (checked when the chain is configured).
+REVIEWER_ROLES = (Role.SUPERVISOR, Role.OPERATOR, Role.FINANCE)
+
+
+class IntentService:
+    def __init__(
+        self, runner: CommandRunner, contracts: ContractService, review_roles: Sequence[str]
+    ) -> None:
+        """``review_roles``: the seller's review chain, level 1 first (e.g. supervisor, then
+        operator for production planning; ``STEELYARD_INTENT_REVIEW_CHAIN``)."""
+        self.runner = runner
+        self.contracts = contracts
+        self.chain: tuple[ReviewLevel, ...] = review_chain(check_review_roles(review_roles))
+
+    # ---- the customer ------------------------------------------------------------------
+    def submit(
+        self,
+        account_id: UUID,
+        category: str,
+        specifications: Mapping[str, str],
+        quantity: Quantity,
+        delivery_address: str,
+        delivery_month: str,
+    ) -> Outcome[Result]:
+        """意向提报: category, specifications (checked against the category's template),
+        tonnes, delivery address and month. The company must be certified and bound."""
+        actor = context.current().actor
+        require_buyer_permission(actor, account_id, PERMISSION)
+
+        def decide(uow: UnitOfWork) -> Result:
+            account = uow.get(Account, account_id, "account")
+            _check_may_trade(account)
+            template = template_in(uow, category)
+            intent = FuturesIntent.submit(
+                account.id,
+                category,
+                specifications,
+                quantity,
+                delivery_address,
+                delivery_month,
+                template,
+            )
+            account.record_activity(context.current().now())
+            uow.add(intent, account)
+            return _state(intent)
+
+        return self.runner.run(decide)
+
+    def confirm(self, intent_id: UUID, supplement_version: int | None = None) -> Outcome[Result]:
+        """客户确认: the customer accepts the manager's supplement (the version it read, if it
+        names one); the seller's review chain now applies."""
+        return self._customer(intent_id, lambda i: i.confirm(self.chain, supplement_version))
+
+    def withdraw(self, intent_id: UUID, reason: str = "") -> Outcome[Result]:
+        """撤回: by the customer, before its confirmation."""
+        return self._customer(intent_id, lambda intent: intent.withdraw(reason))
+
+    # ---- its manager -------------------------------------------------------------------
+    def supplement(
+        self, intent_id: UUID, unit_price: UnitPrice, production_week: str, terms: str
+    ) -> Outcome[Result]:
+        """意向补充: price per tonne, production week (YYYY-Www) and terms; again to revise."""
+
+        def act(intent: FuturesIntent) -> Result:
+            version = intent.supplement_terms(unit_price, production_week, terms)
+            return {"supplement_version": version, "amount": _amount(intent)}
+
+        return self._manager(intent_id, act)
+
+    def reject(self, intent_id: UUID, reason: str) -> Outcome[Result]:
+        """驳回 by the manager, before the customer's confirmation (in review, the level's
+        reviewer rejects through ``review``)."""
+        return self._manager(intent_id, lambda intent: intent.reject(reason))
+
+    # ---- the seller's review chain -----------------------------------------------------
+    def review(
+        self,
+        intent_id: UUID,
+        approve: bool,
+        score: int | None,
+        comment: str,
+        level: int | None = None,
+    ) -> Outcome[Result]:
+        """评审: the awaited level approves (a score 0–100 required) or rejects (a reason
+        required), by a reviewer holding that level's role. ``level`` defaults to the level
+        the reviewer's role decides. The last approval turns the intent into its contract."""
+        actor = context.current().actor
+        reviewer_id = actor.user_id
+        role = actor.role.value
+
+        def decide(uow: UnitOfWork) -> Result:
+            intent = self._visible(uow, actor, intent_id)
+            if reviewer_id is None:
+                raise ForbiddenError("Only the seller's reviewers review intents.")
+            at = level if level is not None else _level_for(intent, role)
+            if not approve:
+                intent.reject_in_review(at, role, reviewer_id, comment, score)
+                return _state(intent)
+            if not intent.approve(at, role, reviewer_id, _score(score), comment):
+                return _state(intent)
+            contract = self._convert(uow, intent)
+            return {**_state(intent), "contract_no": contract.contract_no}
+
+        return self.runner.run(decide)
+
+    def _convert(self, uow: UnitOfWork, intent: FuturesIntent) -> Contract:
+        account = uow.get(Account, intent.account_id, "account")
+        contract = self.contracts.generate_in(uow, contract_facts(intent, account), False)
+        intent.convert(contract.id)
+        account.record_activity(context.current().now())
+        return contract
+
+    # ---- queries -----------------------------------------------------------------------
+    def get(self, intent_id: UUID) -> Result:
+        """One intent as its history says now: request, supplement, review steps, contract."""
+        actor = context.current().actor
+        reader = UnitOfWork(self.runner.app)
+        intent = self._visible(reader, actor, intent_id)
+        account = reader.get(Account, intent.account_id, "intent")
+        first = next(iter(self.runner.app.repository.event_store.get(intent_id, lte=1)))
+        return describe(intent, account, getattr(first, "caused_by", None))
+
+    def review_roles(self) -> list[str]:
+        return [level.role for level in self.chain]
+
+    # ---- plumbing ----------------------------------------------------------------------
+    def _customer(self, intent_id: UUID, act: Callable[[FuturesIntent], Any]) -> Outcome[Result]:
+        actor = context.current().actor
+
+        def decide(uow: UnitOfWork) -> Result:
+            intent = uow.get(FuturesIntent, intent_id, "intent")
+            require_buyer_permission(actor, intent.account_id, PERMISSION)  # 404 for others
+            extra = act(intent) or {}
+            return {**_state(intent), **extra}
+
+        return self.runner.run(decide)
+
+    def _manager(self, intent_id: UUID, act: Callable[[FuturesIntent], Any]) -> Outcome[Result]:
+        actor = context.current().actor
+
+        def decide(uow: UnitOfWork) -> Result:
+            intent = self._visible(uow, actor, intent_id)
+            require_role(actor, Role.MANAGER)  # visible, but only its manager supplements
+            extra = act(intent) or {}
+            return {**_state(intent), **extra}
+
+        return self.runner.run(decide)
+
+    @staticmethod
+    def _visible(uow: UnitOfWork, actor: Actor, intent_id: UUID) -> FuturesIntent:
+        intent = uow.get(FuturesIntent, intent_id, "intent")
+        account = uow.get(Account, intent.account_id, "intent")
+        try:
+            require_company_visible(actor, account.id, account.manager_id)
+        except NotFoundError:
+            raise NotFoundError("intent") from None
+        return intent
+
+
+# ---- what the service builds from the catalog and the intent ------------------------------
+def check_review_roles(roles: Sequence[str]) -> tuple[str, ...]:
+    """The configured chain: one or more reviewer roles (supervisor, operator, finance)."""
+    names = tuple(r.strip().lower() for r in roles if r.strip())
+    allowed = {r.value for r in REVIEWER_ROLES}
+    if not names or any(name not in allowed for name in names):
+        raise ValidationError(
+            "invalid_review_chain",
+            f"A review chain names one or more of: {', '.join(sorted(allowed))}.",
+        )
+    return names
+
+
+def template_in(uow: UnitOfWork, category: str) -> SpecificationTemplate:
+    """The category's attribute template from the catalog: its (and its ancestors') required
+    attributes; the standard ones it does not require may be given too."""
+    code = (category or "").strip().upper()
+    catalog = uow.find(Catalog, Catalog.ID)
+    if catalog is None:
+        raise ValidationError("unknown_category", f"No category with code {code!r}.")
+    if not catalog.is_leaf(code):  # refuses an unknown code too
+        raise ValidationError(
+            "not_a_leaf_category", f"Intents name a leaf category, not {code}.", category=code
+        )
+    required = catalog.template(code)
+    optional = tuple(n for n in STANDARD_ATTRIBUTES if n not in required)
+    return SpecificationTemplate(code, required, optional)
+
+
+def contract_facts(intent: FuturesIntent, account: Account) -> ContractFacts:
+    """The approved intent as a contract: one line at the supplemented price, delivered to the
+    intent's address in its month. The text (and so its digest) carries the production week
+    and the agreed terms in the line's description."""
+    supplement, request = intent.supplement, intent.request
+    if supplement is None:
+        raise ConflictError("not_supplemented", "The intent has no supplement.")
+    specs = ", ".join(f"{name} {value}" for name, value in request.specifications)
+    description = (
+        f"{request.category} {specs}; 生产周 production week {supplement.production_week}; "
+        f"约定 terms: {supplement.terms}"
+    )
+    line = ContractLine.priced(
+        1, intent.id, None, request.category, description, request.quantity, supplement.unit_price
+    )
+    company = account.company
+    return ContractFacts(
+        contract_no=intent.intent_no,
+        source=ContractSource("intent", str(intent.id)),
+        buyer_id=account.id,
+        buyer_name=company.name if company else str(account.id),
+        seller_name=SELLER_NAME,
+        lines=(line,),
+        payment=PaymentTerms.prepay(),
+        delivery=DeliveryTerms(
+            warehouse=PRODUCTION,
+            region=company.region if company else "",
+            address=request.delivery_address,
+            delivery_month=request.delivery_month,
+        ),
+        breach=BREACH,
+    )
+
+
+def describe(intent: FuturesIntent, account: Account, submitted: Cause | None) -> Result:
+    """The intent as the API shows it (the tracking read model's rows have the same shape);
+    ``submitted``: the cause of its first event (who entered it)."""
+    supplement, request = intent.supplement, intent.request
+    done = {review.level: review for review in intent.reviews}
+    return {
+        **_state(intent),
+        "company_id": intent.account_id,
+        "company_name": account.company.name if account.company else None,
+        "submitted_by": submitted.user_id if submitted else None,
+        "submitted_at": intent.created_on,
+        "updated_at": intent.modified_on,
+        "category": request.category,
+        "specifications": dict(request.specifications),
+        "quantity": request.quantity.tonnes,
+        "delivery_address": request.delivery_address,
+        "delivery_month": request.delivery_month,
+        "unit_price": supplement.unit_price.per_tonne if supplement else None,
+        "production_week": supplement.production_week if supplement else None,
+        "terms": supplement.terms if supplement else None,
+        "supplement_version": supplement.version if supplement else None,
+        "amount": _amount(intent),
+        "rejection_reason": intent.rejection_reason,
+        "withdrawal_reason": intent.withdrawal_reason,
+        "contract_id": intent.contract_id,
+        "reviews": [_step(level, done.get(level.level)) for level in intent.review_chain],
+    }
+
+
+def _step(level: ReviewLevel, review: Review | None) -> Result:
+    """One level of the review chain: pending, or its decision with score and comment."""
+    if review is None:
+        decided: Result = dict.fromkeys(("reviewer_id", "score", "comment", "decided_at"))
+        return {"level": level.level, "role": level.role, "decision": "pending", **decided}
+    return {
+        "level": level.level,
+        "role": level.role,
+        "decision": "approved" if review.approved else "rejected",
+        "reviewer_id": review.reviewer_id,
+        "score": review.score,
+        "comment": review.comment,
+        "decided_at": review.decided_at,
+    }
+
+
+def _state(intent: FuturesIntent) -> Result:
+    following = intent.next_level
+    return {
+        "intent_id": intent.id,
+        "intent_no": intent.intent_no,
+        "state": intent.state.value,
+        "state_label": STATE_LABELS[intent.state],
+        "next_level": following.level if following else None,
+        "next_role": following.role if following else None,
+        "contract_id": intent.contract_id,
+    }
+
+
+def _amount(intent: FuturesIntent) -> Any:
+    amount = intent.amount
+    return amount.amount if amount is not None else None
+
+
+def _level_for(intent: FuturesIntent, role: str) -> int:
+    """The level a reviewer of ``role`` decides: the awaited one if it is that role's, else
+    that role's first later level (the domain then says it is out of turn), else the awaited
+    one (the domain then says the role is wrong)."""
+    awaited = intent.next_level
+    if awaited is None or awaited.role == role:
+        return awaited.level if awaited else 1
+    later = [lv.level for lv in intent.review_chain if lv.role == role and lv.level > awaited.level]
+    return later[0] if later else awaited.level
+
+
+def _score(score: int | None) -> int:
+    if score is None:
+        raise ValidationError("invalid_score", "Approving needs a score from 0 to 100.")
+    return score
+
+
+def _check_may_trade(account: Account) -> None:
+    if account.certification is not Certification.CERTIFIED:
+        raise ConflictError("not_certified", "The company must be certified to trade.")
+    if account.manager_id is None:
+        raise ConflictError("no_manager", "Futures intents need a bound account manager.")
