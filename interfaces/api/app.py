@@ -16,6 +16,7 @@ from interfaces.api import problems
 from interfaces.api.responses import OrjsonResponse
 from interfaces.api.routes import (
     accounts,
+    auctions,
     auth,
     balances,
     catalog,
@@ -94,6 +95,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     ):
         api.include_router(router)
     for router in (balances.me, balances.router, balances.tracking, balances.audit):
+        api.include_router(router)
+    for router in (auctions.router, auctions.breach, auctions.audit):
         api.include_router(router)
     app.include_router(api)
     app.include_router(health.router)
