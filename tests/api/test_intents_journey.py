@@ -5,6 +5,8 @@ effective → the customer confirms it by its digest → pays → established (�
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from tests.api.conftest import Api
 from tests.api.intent_support import SPECS, intent_stage, ok
 
@@ -55,7 +57,7 @@ def test_a_futures_intent_becomes_an_established_contract(api: Api) -> None:
     s.fund("2100000.00")
     paid = ok(api.post(f"/contracts/{contract_id}/pay", s.buyer))
     assert (paid["state"], paid["state_label"]) == ("established", "订单建立")
-    assert s.statement()["available_to_order"] == 25000  # 2,100,000.00 − 2,075,000.00
+    assert s.statement()["available_to_order"] == Decimal("25000.00")  # 2,100,000 − 2,075,000
 
     # tracking: the intent with its steps and contract, as its history says
     listed = ok(api.get(f"/intents?wait_for={paid['position']}", s.buyer))
