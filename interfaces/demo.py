@@ -88,6 +88,7 @@ def seed(services: Services) -> bool:
     _seed_funds(services, staff_ids[STAFF[1].phone])
     listings = _seed_catalog(services, staff_ids[STAFF[0].phone])
     _seed_trading(services, {p.role: staff_ids[p.phone] for p in STAFF}, listings)
+    _seed_intents(services, {p.role: staff_ids[p.phone] for p in STAFF})
     return True
 
 
@@ -290,3 +291,75 @@ def _seed_trading(services: Services, staff: dict[Role, UUID], listings: list[UU
     cancelled = order(yantai, yantai_admin, listings[4], "1.5")
     with context.acting(_as(services, Role.BUYER_ADMIN, yantai_admin, yantai)):
         services.orders.cancel(cancelled["order_id"], "ordered the wrong size")
+
+
+HRC_SPECS = {"grade": "Q355B", "standard": "GB/T 1591", "thickness": "6.0", "width": "1800"}
+PLATE_SPECS = {
+    "grade": "Q345R",
+    "standard": "GB/T 713",
+    "thickness": "30",
+    "width": "2400",
+    "length": "12000",
+}
+WIRE_SPECS = {"grade": "SWRH82B", "standard": "GB/T 24238", "diameter": "12.5"}
+
+
+def _seed_intents(services: Services, staff: dict[Role, UUID]) -> None:
+    """Futures intents in several states: Qingdao Coil's converted into a contract (generated,
+    waiting to be made effective), one in review (the supervisor approved, production planning
+    to decide) and one the supervisor rejected; Tianjin Plate's supplemented, waiting for the
+    customer's confirmation; Yantai Wire's just submitted, and one it withdrew."""
+    (qingdao, qingdao_admin), (tianjin, tianjin_admin), (yantai, yantai_admin) = (
+        _company(services, phone) for phone, *_ in COMPANIES
+    )
+    today = services.clock().astimezone(SHANGHAI).date()
+    month = f"{(today.replace(day=1) + timedelta(days=62)):%Y-%m}"  # in two months
+    year, week, _ = (today + timedelta(days=21)).isocalendar()
+    production_week = f"{year}-W{week:02d}"
+    intents = services.intents
+
+    def submit(account: UUID, admin: UUID, category: str, specs: dict[str, str], t: str) -> Any:
+        with context.acting(_as(services, Role.BUYER_ADMIN, admin, account)):
+            address = "No. 8 Harbour Road"
+            tonnes = Quantity.parse(t)
+            return intents.submit(account, category, specs, tonnes, address, month).result[
+                "intent_id"
+            ]
+
+    def supplement(account: UUID, intent_id: UUID, price: str) -> None:
+        """By the customer's own manager (east for Qingdao, north for Tianjin)."""
+        with context.acting(_as(services, Role.MANAGER, _manager_of(services, account))):
+            terms = "30% prepay on confirmation, the rest before despatch"
+            intents.supplement(intent_id, UnitPrice.parse(price), production_week, terms)
+
+    def confirm(account: UUID, admin: UUID, intent_id: UUID) -> None:
+        with context.acting(_as(services, Role.BUYER_ADMIN, admin, account)):
+            intents.confirm(intent_id)
+
+    def review(role: Role, intent_id: UUID, approve: bool, score: int, comment: str) -> None:
+        with context.acting(_as(services, role, staff[role])):
+            intents.review(intent_id, approve, score, comment)
+
+    for tonnes, last in (("800", True), ("300", False)):
+        intent_id = submit(qingdao, qingdao_admin, "HRC", HRC_SPECS, tonnes)
+        supplement(qingdao, intent_id, "4280.00")
+        confirm(qingdao, qingdao_admin, intent_id)
+        review(Role.SUPERVISOR, intent_id, True, 88, "steady customer, price in line")
+        if last:
+            review(Role.OPERATOR, intent_id, True, 75, f"fits the rolling plan of {month}")
+    rejected = submit(qingdao, qingdao_admin, "HRC", HRC_SPECS | {"width": "2100"}, "120")
+    supplement(qingdao, rejected, "4450.00")
+    confirm(qingdao, qingdao_admin, rejected)
+    review(Role.SUPERVISOR, rejected, False, 40, "width 2100 is off our mill's range")
+    supplement(tianjin, submit(tianjin, tianjin_admin, "PLATE", PLATE_SPECS, "450"), "4890.00")
+    submit(yantai, yantai_admin, "WIRE", WIRE_SPECS, "200")
+    withdrawn = submit(yantai, yantai_admin, "WIRE", WIRE_SPECS | {"diameter": "6.5"}, "60")
+    with context.acting(_as(services, Role.BUYER_ADMIN, yantai_admin, yantai)):
+        intents.withdraw(withdrawn, "bought spot stock instead")
+
+
+def _manager_of(services: Services, account_id: UUID) -> UUID:
+    account = UnitOfWork(services.ledger).get(Account, account_id, "account")
+    if account.manager_id is None:
+        raise RuntimeError("the demo company has no manager")
+    return account.manager_id
