@@ -17,6 +17,7 @@ class ErrorKind(Enum):
     FORBIDDEN = "forbidden"  # visible, but this actor may not (403)
     UNAUTHENTICATED = "unauthenticated"  # who are you? (401)
     UNAVAILABLE = "unavailable"  # not now; retry shortly (503)
+    LIMITED = "limited"  # too many attempts; retry after the time it says (429)
 
 
 class DomainError(Exception):

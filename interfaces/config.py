@@ -13,6 +13,10 @@ STEELYARD_PASSWORD_HASH_COST  fast|default (argon2 cost; "fast" only for tests a
 STEELYARD_READ_WAIT_SECONDS   the longest a query waits for `wait_for` (default 10)
 STEELYARD_PROJECTIONS   inprocess (default: the API server keeps the read models up to date)
                         | external (a separate `steelyard project` process does)
+STEELYARD_SIGNIN_PHONE_LIMIT    sign-in attempts per phone (default "5/15 minutes"; a successful
+                                sign-in clears the count)
+STEELYARD_SIGNIN_ADDRESS_LIMIT  sign-in attempts per client address (default "30/minute")
+STEELYARD_MAX_BODY_BYTES        the largest request body accepted (default 1048576, 1 MiB)
 STEELYARD_INTENT_REVIEW_CHAIN   the seller's review of futures intents: staff roles in order, one
                                 level each (default "supervisor,operator": the sales supervisor,
                                 then production planning, which operators do); roles: supervisor,
@@ -27,6 +31,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from limits import parse as parse_rate
 
 
 class ConfigError(Exception):
@@ -59,6 +65,14 @@ class PostgresSettings:
 
 
 @dataclass(frozen=True)
+class SignInLimits:
+    """How many sign-in attempts, in ``limits`` notation ("5/15 minutes", "30/minute")."""
+
+    per_phone: str = "5/15 minutes"
+    per_address: str = "30/minute"
+
+
+@dataclass(frozen=True)
 class Settings:
     persistence: Literal["sqlite", "postgres"] = "sqlite"
     sqlite_path: Path = Path("var/steelyard.db")
@@ -69,6 +83,8 @@ class Settings:
     password_hash_cost: Literal["fast", "default"] = "default"
     projections: Literal["inprocess", "external"] = "inprocess"
     read_wait_seconds: float = 10.0
+    sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
+    max_body_bytes: int = 1024 * 1024
     intent_review_chain: tuple[str, ...] = INTENT_REVIEW_CHAIN
 
     @classmethod
@@ -111,6 +127,11 @@ class Settings:
             password_hash_cost=cost,  # type: ignore[arg-type]
             projections=projections,  # type: ignore[arg-type]
             read_wait_seconds=float(_int(env, "STEELYARD_READ_WAIT_SECONDS", 10)),
+            sign_in_limits=SignInLimits(
+                per_phone=_rate(env, "STEELYARD_SIGNIN_PHONE_LIMIT", SignInLimits.per_phone),
+                per_address=_rate(env, "STEELYARD_SIGNIN_ADDRESS_LIMIT", SignInLimits.per_address),
+            ),
+            max_body_bytes=_positive(env, "STEELYARD_MAX_BODY_BYTES", 1024 * 1024),
             intent_review_chain=_review_chain(env, "STEELYARD_INTENT_REVIEW_CHAIN"),
         )
 
@@ -168,6 +189,25 @@ def _review_chain(env: Mapping[str, str], name: str) -> tuple[str, ...]:
             f"{name} lists reviewer roles ({', '.join(REVIEWER_ROLES)}) in order, not {raw!r}"
         )
     return roles
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, not {value}")
+    return value
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate such as "5/15 minutes" (count / period), checked here so a typo stops start-up."""
+    raw = env.get(name, default).strip()
+    try:
+        amount = parse_rate(raw).amount
+    except ValueError:
+        amount = 0
+    if amount < 1:
+        raise ConfigError(f'{name} must be a rate such as "5/15 minutes", not {raw!r}')
+    return raw
 
 
 def _dev_secret(folder: Path) -> str:

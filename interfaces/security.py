@@ -1,21 +1,27 @@
-"""Adapters for the identity ports: argon2 password hashing, signed expiring tokens, SMS."""
+"""Adapters for the identity ports: argon2 password hashing, signed expiring tokens, SMS, and
+the sign-in throttle."""
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import deque
+import math
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import jwt
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from domain.context import Clock, Role, system_clock
-from domain.errors import AuthenticationError
+from domain.errors import AuthenticationError, DomainError, ErrorKind, ValidationError
+from domain.identity import normalise_phone
+from interfaces.config import SignInLimits
 
 log = logging.getLogger("steelyard.sms")
 
@@ -70,6 +76,8 @@ class Tokens:
         return jwt.encode(payload, self.secret, algorithm=self.ALGORITHM)
 
     def read(self, token: str) -> TokenClaims:
+        """The claims of a token this service signed; ``invalid_token`` for anything else,
+        including a correctly signed token whose claims have the wrong types."""
         try:
             payload = jwt.decode(
                 token,
@@ -82,18 +90,33 @@ class Tokens:
                 },
             )
         except jwt.PyJWTError:
-            raise _token_error("invalid_token", "The bearer token is not valid.") from None
+            raise _invalid_token() from None
+        claims = _claims_of(payload)
         # Expiry is checked against our clock, so tests can move time past it.
         if payload["exp"] <= self.clock().timestamp():
             raise _token_error("token_expired", "The sign-in has expired; sign in again.")
-        try:
-            return TokenClaims(
-                user_id=UUID(payload["sub"]),
-                role=Role(payload["role"]),
-                account_id=UUID(payload["acc"]) if payload.get("acc") else None,
-            )
-        except (KeyError, ValueError):
-            raise _token_error("invalid_token", "The bearer token is not valid.") from None
+        return claims
+
+
+def _claims_of(payload: dict[str, Any]) -> TokenClaims:
+    exp, sub, role, acc = payload["exp"], payload["sub"], payload["role"], payload.get("acc")
+    if (
+        isinstance(exp, bool)
+        or not isinstance(exp, int | float)
+        or not math.isfinite(exp)
+        or not isinstance(sub, str)
+        or not isinstance(role, str)
+        or not isinstance(acc, str | None)
+    ):
+        raise _invalid_token()
+    try:
+        return TokenClaims(UUID(sub), Role(role), UUID(acc) if acc else None)
+    except ValueError:
+        raise _invalid_token() from None
+
+
+def _invalid_token() -> AuthenticationError:
+    return _token_error("invalid_token", "The bearer token is not valid.")
 
 
 def _token_error(code: str, detail: str) -> AuthenticationError:
@@ -103,18 +126,61 @@ def _token_error(code: str, detail: str) -> AuthenticationError:
 
 
 class LoggingSms:
-    """The SMS port's adapter for the embedded default and tests: logs each message and keeps
-    the most recent ones in an outbox that tests and the demo can read."""
-
-    def __init__(self, keep: int = 1000) -> None:
-        self.outbox: deque[tuple[str, str]] = deque(maxlen=keep)
-        self._lock = threading.Lock()
+    """The SMS port's adapter when no gateway is connected (the embedded default): it records
+    that a message went out and to which phone, masked, but never the text, which may carry a
+    one-time code. Tests read what was sent through their own adapter of the port."""
 
     def send(self, phone: str, text: str) -> None:
-        with self._lock:
-            self.outbox.append((phone, text))
-        log.info("SMS to %s: %s", phone[:3] + "****" + phone[-4:], text)
+        log.info("SMS sent to %s (%d characters)", mask_phone(phone), len(text))
 
-    def last_to(self, phone: str) -> str | None:
-        with self._lock:
-            return next((t for p, t in reversed(self.outbox) if p == phone), None)
+
+def mask_phone(phone: str) -> str:
+    """138****0001: enough to tell numbers apart in a log, not enough to call one."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 11 else "****"
+
+
+class TooManyAttemptsError(DomainError):
+    kind = ErrorKind.LIMITED
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Too many sign-in attempts; try again in {retry_after} seconds.",
+            retry_after=retry_after,
+        )
+
+
+class SignInThrottle:
+    """Sign-in attempts counted in moving windows per phone and per client address.
+
+    Every attempt takes its place in both windows before the password is checked (so
+    concurrent guesses cannot slip past the limit, and a throttled caller pays no argon2);
+    a successful sign-in clears its phone's count. Counters live in this process's memory:
+    with several API workers, each keeps its own.
+    """
+
+    def __init__(self, limits: SignInLimits) -> None:
+        self._phone = parse(limits.per_phone)
+        self._address = parse(limits.per_address)
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def admit(self, username: str, address: str) -> None:
+        """Count one attempt; ``TooManyAttemptsError`` (429) while either window is full."""
+        for limit, key in (
+            (self._address, ("address", address)),
+            (self._phone, self._of(username)),
+        ):
+            if not self._limiter.hit(limit, *key):
+                reset_at = self._limiter.get_window_stats(limit, *key).reset_time
+                raise TooManyAttemptsError(max(1, math.ceil(reset_at - time.time())))
+
+    def succeeded(self, username: str) -> None:
+        self._limiter.clear(self._phone, *self._of(username))
+
+    @staticmethod
+    def _of(username: str) -> tuple[str, str]:
+        """One counter per phone however it is written (+86, spaces, dashes)."""
+        try:
+            return "phone", normalise_phone(username)
+        except ValidationError:
+            return "phone", (username or "").strip()[:40]

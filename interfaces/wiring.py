@@ -14,6 +14,7 @@ from domain.auctions.service import AuctionService
 from domain.catalog import Catalog
 from domain.context import Clock, system_clock
 from domain.funds import FundsAccount
+from domain.identity import PasswordHasher, SmsGateway
 from domain.intents.service import IntentService
 from domain.ledger import CommandRunner, Ledger
 from domain.listing import Listing
@@ -21,13 +22,13 @@ from domain.services.accounts import AccountService
 from domain.services.catalog import CatalogService
 from domain.services.contracts import ContractService
 from domain.services.funds import FundsService
-from domain.services.identity import IdentityService
+from domain.services.identity import IdentityService, NewLogins
 from domain.services.members import MemberService
 from domain.services.orders import OrderService
 from domain.services.returns import ReturnService
 from domain.staff import CustomerRegistry, StaffDirectory, StaffMember
 from interfaces.config import Settings
-from interfaces.security import Argon2Passwords, LoggingSms, Tokens
+from interfaces.security import Argon2Passwords, LoggingSms, SignInThrottle, Tokens
 from projections.accounts import AccountDirectoryView
 from projections.all import all_projections
 from projections.auctions import AuctionsView
@@ -59,7 +60,8 @@ class Services:
     ledger: Ledger
     runner: CommandRunner
     tokens: Tokens
-    sms: LoggingSms
+    sms: SmsGateway
+    sign_in_throttle: SignInThrottle
     identity: IdentityService
     accounts: AccountService
     members: MemberService
@@ -83,17 +85,24 @@ class Services:
 
     @classmethod
     def build(
-        cls, settings: Settings, clock: Clock = system_clock, create_tables: bool = True
+        cls,
+        settings: Settings,
+        clock: Clock = system_clock,
+        create_tables: bool = True,
+        hasher: PasswordHasher | None = None,
+        sms: SmsGateway | None = None,
     ) -> Services:
         """``create_tables=False`` for workers started after the API (projections, scheduler),
-        so several processes never race to create the event store's tables."""
+        so several processes never race to create the event store's tables. ``hasher`` and
+        ``sms`` replace the adapters of those ports (tests count hashes, read sent codes)."""
         ledger = Ledger(
             env=settings.eventsourcing_env(create_table=create_tables),
             snapshot_every=SNAPSHOT_EVERY,
         )
         runner = CommandRunner(ledger)
-        hasher = Argon2Passwords(settings.password_hash_cost)
-        sms = LoggingSms()
+        hasher = hasher or Argon2Passwords(settings.password_hash_cost)
+        sms = sms or LoggingSms()
+        logins = NewLogins(runner, hasher)  # one for every service that creates a login
         views = ViewDatabase.from_settings(settings)
         funds, catalog = FundsService(runner), CatalogService(runner)
         contracts = ContractService(runner, catalog, funds)
@@ -105,9 +114,10 @@ class Services:
             runner=runner,
             tokens=Tokens(settings.secret_key, settings.token_minutes, clock),
             sms=sms,
-            identity=IdentityService(runner, hasher, sms),
-            accounts=AccountService(runner, hasher, sms, settings.binding_idle_days),
-            members=MemberService(runner, hasher),
+            sign_in_throttle=SignInThrottle(settings.sign_in_limits),
+            identity=IdentityService(runner, hasher, sms, logins),
+            accounts=AccountService(runner, logins, sms, settings.binding_idle_days),
+            members=MemberService(runner, logins),
             funds=funds,
             catalog=catalog,
             orders=OrderService(runner, catalog, funds),

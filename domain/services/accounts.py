@@ -11,15 +11,15 @@ from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
 from domain.account import Account, Certification, CompanyInfo
 from domain.context import Role
-from domain.errors import ConflictError, ValidationError
+from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.identity import (
-    PasswordHasher,
     SmsGateway,
     check_password_policy,
     normalise_credit_code,
     normalise_phone,
 )
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.services.identity import NewLogins, phone_taken
 from domain.staff import CustomerRegistry, StaffDirectory, StaffMember
 
 RULES_VERSION = "2026-01"
@@ -27,10 +27,10 @@ RULES_VERSION = "2026-01"
 
 class AccountService:
     def __init__(
-        self, runner: CommandRunner, hasher: PasswordHasher, sms: SmsGateway, idle_days: int
+        self, runner: CommandRunner, logins: NewLogins, sms: SmsGateway, idle_days: int
     ) -> None:
         self.runner = runner
-        self.hasher = hasher
+        self.logins = logins
         self.sms = sms
         self.idle_days = idle_days
 
@@ -42,10 +42,9 @@ class AccountService:
         check_password_policy(password)
         if not accept_rules:
             raise ValidationError("rules_not_accepted", "The platform rules must be accepted.")
-        password_hash = self.hasher.hash(password)
         admin_id = uuid4()
 
-        def decide(uow: UnitOfWork) -> dict[str, Any]:
+        def decide(uow: UnitOfWork, password_hash: str) -> dict[str, Any]:
             account = Account(
                 admin_id=admin_id,
                 phone=phone,
@@ -55,11 +54,11 @@ class AccountService:
                 rules_version=RULES_VERSION,
             )
             if not uow.claim("login", phone, account.id):
-                raise ConflictError("phone_taken", "This phone number is already registered.")
+                raise phone_taken()
             uow.add(account)
             return {"account_id": account.id, "user_id": admin_id}
 
-        return self.runner.run(decide)
+        return self.logins.create(phone, password, decide)
 
     # ---- company and certification -----------------------------------------------------
     def bind_company(self, account_id: UUID, company: CompanyInfo) -> Outcome[dict[str, Any]]:
@@ -118,16 +117,18 @@ class AccountService:
 
     # ---- manager binding ---------------------------------------------------------------
     def rebind_manager(self, account_id: UUID) -> Outcome[dict[str, Any]]:
-        """A manager takes on a customer that has none (new, or whose binding lapsed)."""
+        """A manager takes on a customer that has none (new, or whose binding lapsed). A
+        manager sees no customer but its own, except one free to take (certified, unbound):
+        another manager's customer, or one not yet certified, is 404 as an unknown id is."""
         actor = context.current().actor
         require_role(actor, Role.MANAGER)
 
         def decide(uow: UnitOfWork) -> dict[str, Any]:
             account = uow.get(Account, account_id, "account")
-            if account.certification is not Certification.CERTIFIED:
-                raise ConflictError("not_certified", "Only a certified company can be bound.")
-            if account.manager_id is not None and account.manager_id != actor.user_id:
-                raise ConflictError("already_bound", "This customer has an active manager.")
+            mine = account.manager_id is not None and account.manager_id == actor.user_id
+            free = account.manager_id is None and account.certification is Certification.CERTIFIED
+            if not (mine or free):
+                raise NotFoundError("account")
             if actor.user_id is None:
                 raise ValidationError("not_a_manager", "Only a manager can re-bind.")
             manager = uow.get(StaffMember, actor.user_id, "manager")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from domain import context
@@ -20,6 +22,42 @@ from domain.staff import CustomerRegistry, RegistryEntry, StaffDirectory, StaffE
 RESET_CODE_MINUTES = 10
 _BAD_LOGIN = "Incorrect phone number or password."
 
+T = TypeVar("T")
+
+
+class NewLogins:
+    """Creating a login (a phone that signs in) costs one password hash, paid only when it can
+    succeed: the phone's claim is looked up first, and requests for one phone take turns in
+    this process, so of concurrent registrations of one phone only the winner hashes."""
+
+    STRIPES = 64
+
+    def __init__(self, runner: CommandRunner, hasher: PasswordHasher) -> None:
+        self.runner = runner
+        self.hasher = hasher
+        self._turns = tuple(threading.Lock() for _ in range(self.STRIPES))
+
+    def create(
+        self, phone: str, password: str, decide: Callable[[UnitOfWork, str], T]
+    ) -> Outcome[T]:
+        """Run ``decide(uow, password_hash)`` for a new login on ``phone`` (normalised); a
+        phone already taken is 409 ``phone_taken`` without hashing anything."""
+        with self._turns[hash(phone) % self.STRIPES]:
+            if UnitOfWork(self.runner.app).owner_of("login", phone) is not None:
+                # Still through the runner: a repeated request (same Idempotency-Key) gets its
+                # first answer rather than the refusal.
+                return self.runner.run(_phone_taken)
+            password_hash = self.hasher.hash(password)
+            return self.runner.run(lambda uow: decide(uow, password_hash))
+
+
+def _phone_taken(uow: UnitOfWork) -> Any:
+    raise phone_taken()
+
+
+def phone_taken() -> ConflictError:
+    return ConflictError("phone_taken", "This phone number is already registered.")
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -30,10 +68,13 @@ class Identity:
 
 
 class IdentityService:
-    def __init__(self, runner: CommandRunner, hasher: PasswordHasher, sms: SmsGateway) -> None:
+    def __init__(
+        self, runner: CommandRunner, hasher: PasswordHasher, sms: SmsGateway, logins: NewLogins
+    ) -> None:
         self.runner = runner
         self.hasher = hasher
         self.sms = sms
+        self.logins = logins
         self._dummy_hash = hasher.hash("not-a-real-password-1")
 
     # ---- signing in --------------------------------------------------------------------
@@ -54,14 +95,16 @@ class IdentityService:
 
     def actor_for(self, user_id: UUID, role: Role, account_id: UUID | None) -> Actor:
         """Rebuild the actor behind a token from current state: a disabled member or a removed
-        role loses its rights at once, not when the token expires."""
+        role loses its rights at once, not when the token expires. A buyer's role (admin or
+        member) and permissions are the store's, whatever the token says."""
         reader = UnitOfWork(self.runner.app)
         if role.is_buyer and account_id is not None:
             account = reader.find(Account, account_id)
             member = account.members.get(user_id) if account else None
             if account is None or member is None or not member.active:
                 raise AuthenticationError("This sign-in is no longer valid.")
-            return Actor(user_id, role, account_id, account.permissions_of(user_id))
+            stored = Role.BUYER_ADMIN if member.is_admin else Role.BUYER_MEMBER
+            return Actor(user_id, stored, account_id, account.permissions_of(user_id))
         staff = reader.find(StaffMember, user_id)
         if staff is None or not staff.active or staff.role is not role:
             raise AuthenticationError("This sign-in is no longer valid.")
@@ -143,9 +186,8 @@ class IdentityService:
             raise ValidationError("invalid_role", f"{role.value} is not a staff role.")
         phone = normalise_phone(phone)
         check_password_policy(password)
-        password_hash = self.hasher.hash(password)
 
-        def decide(uow: UnitOfWork) -> dict[str, Any]:
+        def decide(uow: UnitOfWork, password_hash: str) -> dict[str, Any]:
             staff = StaffMember(
                 phone=phone,
                 name=name.strip(),
@@ -154,13 +196,13 @@ class IdentityService:
                 password_hash=password_hash,
             )
             if not uow.claim("login", phone, staff.id):
-                raise ConflictError("phone_taken", "This phone number is already registered.")
+                raise phone_taken()
             directory = uow.find(StaffDirectory, StaffDirectory.ID) or StaffDirectory()
             directory.list_staff(StaffEntry(staff.id, role, staff.region, staff.name))
             uow.add(staff, directory)
             return {"staff_id": staff.id, "role": role.value}
 
-        return self.runner.run(decide)
+        return self.logins.create(phone, password, decide)
 
     def import_registry(
         self, entries: tuple[RegistryEntry, ...], source: str

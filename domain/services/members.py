@@ -6,21 +6,59 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain import context
-from domain.access import require_buyer_permission, require_company_visible, require_role
-from domain.account import Account
-from domain.context import Role
-from domain.errors import ConflictError
-from domain.identity import PasswordHasher, check_password_policy, normalise_phone
+from domain.access import (
+    BUYER_PERMISSIONS,
+    require_buyer_permission,
+    require_company_visible,
+    require_role,
+)
+from domain.account import Account, Member
+from domain.context import Actor, Role
+from domain.identity import check_password_policy, normalise_phone
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.services.identity import NewLogins, phone_taken
+
+MANAGE = "members.manage"
 
 
 class MemberService:
-    def __init__(self, runner: CommandRunner, hasher: PasswordHasher) -> None:
+    def __init__(self, runner: CommandRunner, logins: NewLogins) -> None:
         self.runner = runner
-        self.hasher = hasher
+        self.logins = logins
 
     def _manage(self, account_id: UUID) -> None:
-        require_buyer_permission(context.current().actor, account_id, "members.manage")
+        require_buyer_permission(context.current().actor, account_id, MANAGE)
+
+    # ---- queries -----------------------------------------------------------------------
+    def members(self, account_id: UUID) -> list[Member]:
+        """Every member, phones included: for the company's admin and members with
+        ``members.manage`` (other members 403), its manager and staff; anyone else 404."""
+        account = self._visible(account_id)
+        self._require_members_visible(context.current().actor, account)
+        return list(account.members.values())
+
+    def grantable_permissions(self, account_id: UUID) -> dict[str, str]:
+        """The permissions a role of this company can grant (who may: as for ``members``)."""
+        self._require_members_visible(context.current().actor, self._visible(account_id))
+        return dict(BUYER_PERMISSIONS)
+
+    @staticmethod
+    def members_visible_to(actor: Actor, account: Account) -> list[Member]:
+        """What the account shows of its members to an actor who can see the account: all of
+        them, or to a member without ``members.manage`` only itself."""
+        if actor.role.is_buyer and MANAGE not in actor.permissions:
+            return [m for m in account.members.values() if m.user_id == actor.user_id]
+        return list(account.members.values())
+
+    def _visible(self, account_id: UUID) -> Account:
+        account = UnitOfWork(self.runner.app).get(Account, account_id, "account")
+        require_company_visible(context.current().actor, account.id, account.manager_id)
+        return account
+
+    @staticmethod
+    def _require_members_visible(actor: Actor, account: Account) -> None:
+        if actor.role.is_buyer:
+            require_buyer_permission(actor, account.id, MANAGE)
 
     def create_department(self, account_id: UUID, name: str) -> Outcome[dict[str, Any]]:
         self._manage(account_id)
@@ -65,19 +103,16 @@ class MemberService:
         self._manage(account_id)
         phone = normalise_phone(phone)
         check_password_policy(password)
-        password_hash = self.hasher.hash(password)
         user_id = uuid4()
 
-        def decide(uow: UnitOfWork) -> dict[str, Any]:
+        def decide(uow: UnitOfWork, password_hash: str) -> dict[str, Any]:
             account = uow.get(Account, account_id, "account")
-            if not uow.claim("login", phone, account.id):
-                raise ConflictError("phone_taken", "This phone number is already registered.")
-            if account.member_by_phone(phone) is not None:
-                raise ConflictError("phone_taken", "This phone number is already a member.")
+            if not uow.claim("login", phone, account.id) or account.member_by_phone(phone):
+                raise phone_taken()
             account.add_member(user_id, phone, name, password_hash, department_id, role_ids)
             return {"user_id": user_id, "account_id": account_id}
 
-        return self.runner.run(decide)
+        return self.logins.create(phone, password, decide)
 
     def assign_member(
         self,
@@ -114,7 +149,7 @@ class MemberService:
             account = uow.get(Account, account_id, "account")
             old = account.change_phone(user_id, phone, evidence.strip())
             if not uow.claim("login", phone, account.id):
-                raise ConflictError("phone_taken", "This phone number is already registered.")
+                raise phone_taken()
             uow.release("login", old, f"moved to a new phone on evidence: {evidence.strip()}")
             return {"user_id": user_id, "phone": phone}
 

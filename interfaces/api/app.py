@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from interfaces.api import problems
+from interfaces.api.body_limit import BodySizeLimit
 from interfaces.api.responses import OrjsonResponse
 from interfaces.api.routes import (
     accounts,
@@ -39,11 +40,12 @@ API_PREFIX = "/api/v1"
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """Build the app. Given ``services``, the caller owns them; otherwise they are built from
     ``settings`` (or the environment) at start-up and closed at shutdown."""
+    configured = services.settings if services else settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
-        running: Services = services or Services.build(settings or Settings.from_env())
+        running: Services = services or Services.build(configured)
         app.state.services = running
         follow = running.settings.projections == "inprocess" and not running.projections.running
         if follow:
@@ -70,6 +72,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if services is not None:
         app.state.services = services
     problems.install(app)
+    # Added before the request id middleware, so it runs inside it: a 413 carries the id too.
+    app.add_middleware(BodySizeLimit, max_bytes=configured.max_body_bytes)
 
     @app.middleware("http")
     async def request_id(

@@ -22,6 +22,7 @@ STATUS = {
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.UNAUTHENTICATED: 401,
     ErrorKind.UNAVAILABLE: 503,
+    ErrorKind.LIMITED: 429,
 }
 
 HTTP_CODES = {
@@ -45,6 +46,8 @@ def install(app: FastAPI) -> None:
             response.headers["WWW-Authenticate"] = "Bearer"
         if status == 503:
             response.headers["Retry-After"] = "1"
+        if status == 429:
+            response.headers["Retry-After"] = str(exc.extra.get("retry_after", 1))
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -16,6 +16,7 @@ from interfaces.api.app import create_app
 from interfaces.config import Settings
 from interfaces.demo import demo_code
 from interfaces.wiring import Services
+from tests.adapters import CapturingSms
 
 PASSWORD = "Secret-123"
 
@@ -23,10 +24,19 @@ PASSWORD = "Secret-123"
 class Api:
     """A thin client that signs people in and speaks the API like a real client would."""
 
-    def __init__(self, client: TestClient, services: Services, clock: FrozenClock) -> None:
+    def __init__(
+        self,
+        client: TestClient,
+        services: Services,
+        clock: FrozenClock,
+        sms: CapturingSms | None = None,
+    ) -> None:
         self.client = client
         self.services = services
         self.clock = clock
+        # the messages sent, when the services were built with this adapter (one-time codes
+        # are read here, never from a log)
+        self.sms = sms
 
     def post(self, path: str, token: str | None = None, **kwargs: Any) -> Any:
         return self.client.post(f"/api/v1{path}", headers=self._headers(token, kwargs), **kwargs)
@@ -80,9 +90,10 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def api(settings: Settings, clock: FrozenClock) -> Iterator[Api]:
-    services = Services.build(settings, clock=clock)
+    sms = CapturingSms()
+    services = Services.build(settings, clock=clock, sms=sms)
     with TestClient(create_app(settings, services)) as client:
-        yield Api(client, services, clock)
+        yield Api(client, services, clock, sms)
     services.close()
 
 

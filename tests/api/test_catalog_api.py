@@ -292,7 +292,7 @@ def test_price_and_terms_changes_reach_the_search(desk: Desk, shelf: Shelf) -> N
 
 def test_limit_is_bounded(desk: Desk) -> None:
     _problem(
-        desk.api.get("/listings", desk.operator, params={"limit": 201}), 422, "validation_error"
+        desk.api.get("/listings", desk.operator, params={"limit": 501}), 422, "validation_error"
     )
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from domain.access import scope_of
 from domain.account import Certification, CompanyInfo, Contact
 from interfaces.api.deps import Anyone, ReadAfter, SignedIn, Svc
+from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import (
     PROBLEM_RESPONSES,
     CommandResult,
@@ -43,8 +44,8 @@ def list_accounts(
     ctx: SignedIn,
     _: ReadAfter,
     certification: Annotated[Certification | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[AccountSummary]:
     """Customer companies this user may see (operators: all, e.g. ``certification=pending``;
     managers: their bound customers; buyers: their own)."""
@@ -61,7 +62,10 @@ def list_accounts(
 
 @router.get("/{account_id}", response_model=AccountPublic)
 def get_account(account_id: UUID, services: Svc, ctx: SignedIn) -> AccountPublic:
-    return AccountPublic.of(services.accounts.get_account(account_id))
+    """The account; its members in full for those who manage them, staff and its manager (a
+    member without ``members.manage`` sees itself only)."""
+    account = services.accounts.get_account(account_id)
+    return AccountPublic.of(account, services.members.members_visible_to(ctx.actor, account))
 
 
 @router.post("/{account_id}/company", response_model=CommandResult)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from interfaces.api.deps import Anyone, Svc
@@ -17,10 +17,18 @@ router = APIRouter(prefix="/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 
 @router.post("/token", response_model=Token)
 def sign_in(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], services: Svc, ctx: Anyone
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    services: Svc,
+    ctx: Anyone,
 ) -> Token:
-    """Sign in with the phone number as the username."""
+    """Sign in with the phone number as the username. Attempts are limited per phone and per
+    client address (429 ``too_many_attempts`` with ``Retry-After``), the right password
+    included while the limit holds."""
+    throttle = services.sign_in_throttle
+    throttle.admit(form.username, request.client.host if request.client else "unknown")
     identity = services.identity.authenticate(form.username, form.password)
+    throttle.succeeded(form.username)
     claims = TokenClaims(identity.user_id, identity.role, identity.account_id)
     return Token(
         access_token=services.tokens.issue(claims),

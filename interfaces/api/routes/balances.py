@@ -24,6 +24,7 @@ from domain.context import Actor, Role
 from domain.errors import NotFoundError
 from domain.ledger import UnitOfWork
 from interfaces.api.deps import ReadAfter, SignedIn, Svc
+from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import PROBLEM_RESPONSES
 from interfaces.api.schemas.balances import (
     AllocationPublic,
@@ -51,8 +52,6 @@ audit = APIRouter(prefix="/audit", tags=["audit"], responses=PROBLEM_RESPONSES)
 STAFF_VIEWERS = (Role.FINANCE, Role.OPERATOR, Role.AUDITOR, Role.SUPERVISOR, Role.MANAGER)
 FUNDS_VIEW = "funds.view"
 
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
 CompanyFilter = Annotated[UUID | None, Query(description="Only this company")]
 
 

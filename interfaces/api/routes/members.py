@@ -6,7 +6,6 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from domain.access import BUYER_PERMISSIONS
 from interfaces.api.deps import SignedIn, Svc
 from interfaces.api.responses import (
     PROBLEM_RESPONSES,
@@ -28,9 +27,10 @@ router = APIRouter(prefix="/accounts/{account_id}", tags=["members"], responses=
 
 
 @router.get("/permissions", response_model=dict[str, str])
-def list_permissions(account_id: UUID, ctx: SignedIn) -> dict[str, str]:
-    """The permissions a role can grant."""
-    return BUYER_PERMISSIONS
+def list_permissions(account_id: UUID, services: Svc, ctx: SignedIn) -> dict[str, str]:
+    """The permissions a role can grant (the company's admin, members with
+    ``members.manage``, its manager and staff)."""
+    return services.members.grantable_permissions(account_id)
 
 
 @router.post("/departments", status_code=201, response_model=CommandResult)
@@ -58,7 +58,8 @@ def change_role(
 
 @router.get("/members", response_model=list[MemberPublic])
 def list_members(account_id: UUID, services: Svc, ctx: SignedIn) -> list[MemberPublic]:
-    account = services.accounts.get_account(account_id)
+    """Every member with its phone: the company's admin and members with ``members.manage``
+    (other members 403), its manager and staff."""
     return [
         MemberPublic(
             user_id=m.user_id,
@@ -69,7 +70,7 @@ def list_members(account_id: UUID, services: Svc, ctx: SignedIn) -> list[MemberP
             role_ids=list(m.role_ids),
             active=m.active,
         )
-        for m in account.members.values()
+        for m in services.members.members(account_id)
     ]
 
 

@@ -23,6 +23,7 @@ from domain.contract_settlement import InvoiceKind, ObjectionStatus
 from domain.errors import NotFoundError, ValidationError
 from domain.order import LABELS, OrderStatus, PaymentStatus, ShippingStatus
 from interfaces.api.deps import ReadAfter, SignedIn, Svc
+from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import PROBLEM_RESPONSES
 from interfaces.api.schemas.tracking import (
     CertificatesPublic,
@@ -46,8 +47,6 @@ Lister = Callable[[Scope, dict[str, Any], int, int], Any]
 
 router = APIRouter(prefix="/tracking", tags=["tracking"], responses=PROBLEM_RESPONSES)
 
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
 CompanyFilter = Annotated[UUID | None, Query(description="Only this company (one you may see)")]
 ContractFilter = Annotated[UUID | None, Query(description="Only this contract")]
 ReturnState = Annotated[

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.access import BUYER_PERMISSIONS
-from domain.account import Account, Certification
+from domain.account import Account, Certification, Member
 from domain.context import Role
 
 
@@ -169,7 +170,8 @@ class AccountPublic(BaseModel):
     members: list[MemberPublic]
 
     @classmethod
-    def of(cls, account: Account) -> AccountPublic:
+    def of(cls, account: Account, members: Iterable[Member] | None = None) -> AccountPublic:
+        """``members``: those the reader may see (all of them when not given)."""
         company = account.company
         return cls(
             account_id=account.id,
@@ -208,6 +210,6 @@ class AccountPublic(BaseModel):
                     role_ids=list(m.role_ids),
                     active=m.active,
                 )
-                for m in account.members.values()
+                for m in (account.members.values() if members is None else members)
             ],
         )

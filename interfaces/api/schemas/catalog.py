@@ -20,6 +20,7 @@ from domain.errors import ValidationError
 from domain.listing import SaleTerms
 from domain.pricing import LevelPrice, RegionalDelta
 from domain.values import Money, Quantity, UnitPrice
+from interfaces.api.paging import LIMIT_DESCRIPTION, MAX_LIMIT, MAX_OFFSET, OFFSET_DESCRIPTION
 from interfaces.api.schemas.accounts import Strict
 
 Code = Annotated[str, Field(max_length=20, examples=["HRC"]), AfterValidator(str.upper)]
@@ -318,8 +319,8 @@ class ListingSearchParams(BaseModel):
     low_stock: bool | None = Field(default=None, description="staff only")
     q: str | None = Field(default=None, max_length=60, description="in product name or grade")
     sort: Literal["newest", "price_asc", "price_desc"] = "newest"
-    limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description=OFFSET_DESCRIPTION)
 
 
 class ListingRow(BaseModel):
