@@ -27,7 +27,8 @@ from tests.api.trading_support import Stage, acting_as, stage
 class Bidder:
     account_id: UUID
     user_id: UUID
-    token: str
+    token: str  # signed in at the stage's time: sign in again (``login``) after moving the clock
+    phone: str
 
 
 @dataclass
@@ -63,6 +64,10 @@ class AuctionStage:
     def as_system(self) -> Iterator[None]:
         with context.acting(CommandContext(actor=Actor.system(), clock=self.api.clock)):
             yield
+
+    def login(self, who: Bidder | str) -> str:
+        """A fresh token (tokens expire after an hour of the moved clock)."""
+        return self.api.login(who.phone if isinstance(who, Bidder) else who)
 
     # ---- commands ----------------------------------------------------------------------
     def session(self, deposit: str = "3000.00", name: str = "Rizhao coil") -> UUID:
@@ -139,7 +144,7 @@ def auction_stage(
 
 def _first_bidder(base: Stage) -> Bidder:
     me = base.api.get("/me", base.buyer).json()
-    return Bidder(base.account_id, UUID(me["user_id"]), base.buyer)
+    return Bidder(base.account_id, UUID(me["user_id"]), base.buyer, "13800000001")
 
 
 def _register(api: Api, n: int) -> Bidder:
@@ -152,4 +157,4 @@ def _register(api: Api, n: int) -> Bidder:
     token = api.login(phone)
     bound = api.post(f"/accounts/{body['account_id']}/company", token, json=api.company(n))
     assert bound.status_code == 200 and bound.json()["manager_id"], bound.text
-    return Bidder(UUID(body["account_id"]), UUID(body["user_id"]), token)
+    return Bidder(UUID(body["account_id"]), UUID(body["user_id"]), token, phone)
