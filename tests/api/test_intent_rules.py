@@ -5,11 +5,17 @@ customer's, is 404; rejection and withdrawal end an intent with their reason."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
-from domain.context import Role
+from domain.context import FrozenClock, Role
+from interfaces.api.app import create_app
+from interfaces.config import Settings
+from interfaces.wiring import Services
+from tests.adapters import CapturingSms
 from tests.api.conftest import Api
 from tests.api.intent_support import (
     REQUEST,
@@ -335,3 +341,21 @@ def test_another_companys_intent_is_not_found(i: IntentStage) -> None:
 
 def _supplement() -> dict[str, str]:
     return dict(SUPPLEMENT)
+
+
+# ---- the configured review chain --------------------------------------------------------------
+def test_a_one_level_chain_by_finance_converts_on_its_approval(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    one_level = replace(settings, intent_review_chain=("finance",))
+    services = Services.build(one_level, clock=clock, sms=CapturingSms())
+    with TestClient(create_app(one_level, services)) as client:
+        i = intent_stage(Api(client, services, clock, CapturingSms()))
+        intent_id = i.in_review()
+        refused(
+            i.review(intent_id, i.supervisor, decision="approve", score=90), 403, "wrong_reviewer"
+        )
+        done = ok(i.review(intent_id, i.s.finance, decision="approve", score=90))
+        assert (done["state"], done["next_role"]) == ("converted", None)
+        assert done["contract_id"] is not None
+    services.close()
