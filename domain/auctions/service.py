@@ -158,10 +158,10 @@ class AuctionService:
         require_buyer_permission(actor, company_id, "deposits.manage")
 
         def decide(uow: UnitOfWork) -> Result:
-            _check_may_bid(uow.get(Account, company_id, "account"))
             lot = uow.get(AuctionLot, lot_id, "auction lot")
+            receipt = lot.bid(company_id, price)  # the lot's refusals first: the common ones
+            _check_may_bid(uow.get(Account, company_id, "account"))
             session = uow.get(AuctionSession, lot.session_id, "auction session")
-            receipt = lot.bid(company_id, price)
             amount = session.admit(company_id, lot.id)
             if amount is not None:
                 self.funds.lock_deposit_in(uow, company_id, session.id, amount)
