@@ -12,33 +12,39 @@ from domain.account import Certification, CompanyInfo, Contact
 from interfaces.api.deps import Anyone, ReadAfter, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import (
-    PROBLEM_RESPONSES,
-    CommandResult,
+    COMMANDS,
+    READS,
+    SIGNED_IN,
     OrjsonResponse,
     command_response,
+    problems,
 )
 from interfaces.api.schemas.accounts import (
     AccountCreate,
     AccountPublic,
+    AccountsPublic,
     AccountSummary,
     CertificationDecision,
     CompanyBind,
     LevelChange,
 )
+from interfaces.api.schemas.answers import AccountRegistered, CertificationAnswer, LevelAnswer
 
-router = APIRouter(prefix="/accounts", tags=["accounts"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/accounts", tags=["accounts"], responses=problems(*SIGNED_IN, *COMMANDS, *READS)
+)
 
 
-@router.post("", status_code=201, response_model=CommandResult)
+@router.post("", status_code=201, response_model=AccountRegistered)
 def register(body: AccountCreate, services: Svc, ctx: Anyone) -> OrjsonResponse:
     """Register a customer company's main account (主账号)."""
     outcome = services.accounts.register(
         body.phone, body.password, body.name, body.email, body.accept_rules
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, AccountRegistered, 201)
 
 
-@router.get("", response_model=list[AccountSummary])
+@router.get("", response_model=AccountsPublic)
 def list_accounts(
     services: Svc,
     ctx: SignedIn,
@@ -46,18 +52,15 @@ def list_accounts(
     certification: Annotated[Certification | None, Query()] = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> list[AccountSummary]:
+) -> AccountsPublic:
     """Customer companies this user may see (operators: all, e.g. ``certification=pending``;
     managers: their bound customers; buyers: their own)."""
     scope = scope_of(ctx.actor)
-    rows = services.directory.list(
-        certification=certification.value if certification else None,
-        manager_id=scope.manager_id,
-        only_account=scope.account_id,
-        limit=limit,
-        offset=offset,
+    filters = (certification.value if certification else None, scope.manager_id, scope.account_id)
+    rows = services.directory.list(*filters, limit=limit, offset=offset)
+    return AccountsPublic(
+        data=[AccountSummary(**row) for row in rows], count=services.directory.count(*filters)
     )
-    return [AccountSummary(**row) for row in rows]
 
 
 @router.get("/{account_id}", response_model=AccountPublic)
@@ -68,7 +71,7 @@ def get_account(account_id: UUID, services: Svc, ctx: SignedIn) -> AccountPublic
     return AccountPublic.of(account, services.members.members_visible_to(ctx.actor, account))
 
 
-@router.post("/{account_id}/company", response_model=CommandResult)
+@router.post("/{account_id}/company", response_model=CertificationAnswer)
 def bind_company(
     account_id: UUID, body: CompanyBind, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -86,10 +89,12 @@ def bind_company(
         bank_account=body.bank_account,
         referrer_id=body.referrer_id,
     )
-    return command_response(services.accounts.bind_company(account_id, company))
+    return command_response(
+        services.accounts.bind_company(account_id, company), CertificationAnswer
+    )
 
 
-@router.post("/{account_id}/certification", response_model=CommandResult)
+@router.post("/{account_id}/certification", response_model=CertificationAnswer)
 def decide_certification(
     account_id: UUID, body: CertificationDecision, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -98,17 +103,17 @@ def decide_certification(
         outcome = services.accounts.approve_certification(account_id)
     else:
         outcome = services.accounts.reject_certification(account_id, body.reason)
-    return command_response(outcome)
+    return command_response(outcome, CertificationAnswer)
 
 
-@router.post("/{account_id}/manager", response_model=CommandResult)
+@router.post("/{account_id}/manager", response_model=CertificationAnswer)
 def rebind_manager(account_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """A manager takes on a customer with no manager (new, or its binding lapsed)."""
-    return command_response(services.accounts.rebind_manager(account_id))
+    return command_response(services.accounts.rebind_manager(account_id), CertificationAnswer)
 
 
-@router.post("/{account_id}/level", response_model=CommandResult)
+@router.post("/{account_id}/level", response_model=LevelAnswer)
 def change_level(
     account_id: UUID, body: LevelChange, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
-    return command_response(services.members.change_level(account_id, body.level))
+    return command_response(services.members.change_level(account_id, body.level), LevelAnswer)

@@ -25,7 +25,7 @@ from domain.errors import NotFoundError
 from domain.ledger import UnitOfWork
 from interfaces.api.deps import ReadAfter, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset
-from interfaces.api.responses import PROBLEM_RESPONSES
+from interfaces.api.responses import READS, SIGNED_IN, problems
 from interfaces.api.schemas.balances import (
     AllocationPublic,
     AllocationsPublic,
@@ -44,10 +44,11 @@ from interfaces.reconcile import reconciler
 from interfaces.wiring import Services
 from projections.funds_tracking import CompanyScope
 
-me = APIRouter(prefix="/me", tags=["balances"], responses=PROBLEM_RESPONSES)
-router = APIRouter(prefix="/funds/{company_id}", tags=["balances"], responses=PROBLEM_RESPONSES)
-tracking = APIRouter(prefix="/tracking", tags=["tracking"], responses=PROBLEM_RESPONSES)
-audit = APIRouter(prefix="/audit", tags=["audit"], responses=PROBLEM_RESPONSES)
+READ_PROBLEMS = problems(*SIGNED_IN, *READS)
+me = APIRouter(prefix="/me", tags=["balances"], responses=READ_PROBLEMS)
+router = APIRouter(prefix="/funds/{company_id}", tags=["balances"], responses=READ_PROBLEMS)
+tracking = APIRouter(prefix="/tracking", tags=["tracking"], responses=READ_PROBLEMS)
+audit = APIRouter(prefix="/audit", tags=["audit"], responses=READ_PROBLEMS)
 
 STAFF_VIEWERS = (Role.FINANCE, Role.OPERATOR, Role.AUDITOR, Role.SUPERVISOR, Role.MANAGER)
 FUNDS_VIEW = "funds.view"

@@ -14,11 +14,14 @@ from domain.context import CommandContext
 from domain.values import Quantity, UnitPrice
 from interfaces.api.deps import ReadAfter, SignedIn, Svc
 from interfaces.api.responses import (
-    PROBLEM_RESPONSES,
-    CommandResult,
+    COMMANDS,
+    READS,
+    SIGNED_IN,
     OrjsonResponse,
     command_response,
+    problems,
 )
+from interfaces.api.schemas.answers import ListingAnswer
 from interfaces.api.schemas.catalog import (
     CustomerPriceIn,
     ListingCreate,
@@ -40,7 +43,9 @@ from interfaces.api.schemas.catalog import (
 from interfaces.wiring import Services
 from projections.listing_search import ListingSearch
 
-router = APIRouter(prefix="/listings", tags=["listings"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/listings", tags=["listings"], responses=problems(*SIGNED_IN, *COMMANDS, *READS)
+)
 
 
 @router.get("", response_model=ListingsPublic)
@@ -91,7 +96,7 @@ def _search_for(p: ListingSearchParams, services: Services, ctx: CommandContext)
     return replace(search, region=region, saleable_only=True, status="on_shelf")
 
 
-@router.post("", status_code=201, response_model=CommandResult)
+@router.post("", status_code=201, response_model=ListingAnswer)
 def create_listing(body: ListingCreate, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """An operator offers a product's stock at a warehouse (a draft until published)."""
     terms = body.to_domain()
@@ -107,7 +112,7 @@ def create_listing(body: ListingCreate, services: Svc, ctx: SignedIn) -> OrjsonR
         saleable_regions=terms.saleable_regions,
         warning_line=terms.warning_line,
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, ListingAnswer, 201)
 
 
 @router.get("/{listing_id}", response_model=ListingPublic, response_model_exclude_unset=True)
@@ -128,25 +133,25 @@ def price_book(
     return PriceBookPublic(**services.catalog.price_book_at(listing_id, version))
 
 
-@router.post("/{listing_id}/publish", response_model=CommandResult)
+@router.post("/{listing_id}/publish", response_model=ListingAnswer)
 def publish(
     listing_id: UUID, services: Svc, ctx: SignedIn, body: ListingPublish | None = None
 ) -> OrjsonResponse:
     """Put on shelf now, or from ``on_shelf_at``, until ``off_shelf_at`` (if given)."""
     window = body or ListingPublish()
     outcome = services.catalog.publish_listing(listing_id, window.on_shelf_at, window.off_shelf_at)
-    return command_response(outcome)
+    return command_response(outcome, ListingAnswer)
 
 
-@router.post("/{listing_id}/withdraw", response_model=CommandResult)
+@router.post("/{listing_id}/withdraw", response_model=ListingAnswer)
 def withdraw(
     listing_id: UUID, services: Svc, ctx: SignedIn, body: ListingWithdraw | None = None
 ) -> OrjsonResponse:
     reason = body.reason if body else ""
-    return command_response(services.catalog.withdraw_listing(listing_id, reason))
+    return command_response(services.catalog.withdraw_listing(listing_id, reason), ListingAnswer)
 
 
-@router.post("/{listing_id}/prices", response_model=CommandResult)
+@router.post("/{listing_id}/prices", response_model=ListingAnswer)
 def change_prices(
     listing_id: UUID, body: PricesChange, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -154,22 +159,23 @@ def change_prices(
     outcome = services.catalog.change_prices(
         listing_id, parse_price(body.list_price), deltas(body.regional), levels(body.levels)
     )
-    return command_response(outcome)
+    return command_response(outcome, ListingAnswer)
 
 
-@router.post("/{listing_id}/terms", response_model=CommandResult)
+@router.post("/{listing_id}/terms", response_model=ListingAnswer)
 def change_terms(listing_id: UUID, body: TermsIn, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """Replace minimum quantity, step, saleable regions and stock warning line."""
-    return command_response(services.catalog.change_terms(listing_id, body.to_domain()))
+    outcome = services.catalog.change_terms(listing_id, body.to_domain())
+    return command_response(outcome, ListingAnswer)
 
 
-@router.post("/{listing_id}/restock", response_model=CommandResult)
+@router.post("/{listing_id}/restock", response_model=ListingAnswer)
 def restock(listing_id: UUID, body: Restock, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     outcome = services.catalog.restock(listing_id, Quantity.parse(body.quantity))
-    return command_response(outcome)
+    return command_response(outcome, ListingAnswer)
 
 
-@router.post("/{listing_id}/customer-prices", response_model=CommandResult)
+@router.post("/{listing_id}/customer-prices", response_model=ListingAnswer)
 def set_customer_price(
     listing_id: UUID, body: CustomerPriceIn, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -181,11 +187,13 @@ def set_customer_price(
         aware(body.valid_from),
         aware(body.valid_until),
     )
-    return command_response(outcome)
+    return command_response(outcome, ListingAnswer)
 
 
-@router.post("/{listing_id}/customer-prices/{account_id}/remove", response_model=CommandResult)
+@router.post("/{listing_id}/customer-prices/{account_id}/remove", response_model=ListingAnswer)
 def remove_customer_price(
     listing_id: UUID, account_id: UUID, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
-    return command_response(services.catalog.remove_customer_price(listing_id, account_id))
+    return command_response(
+        services.catalog.remove_customer_price(listing_id, account_id), ListingAnswer
+    )

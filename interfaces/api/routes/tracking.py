@@ -24,7 +24,7 @@ from domain.errors import NotFoundError, ValidationError
 from domain.order import LABELS, OrderStatus, PaymentStatus, ShippingStatus
 from interfaces.api.deps import ReadAfter, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset
-from interfaces.api.responses import PROBLEM_RESPONSES
+from interfaces.api.responses import READS, SIGNED_IN, problems
 from interfaces.api.schemas.tracking import (
     CertificatesPublic,
     InvoicesPublic,
@@ -45,7 +45,8 @@ from interfaces.wiring import Services
 M = TypeVar("M", bound=BaseModel)
 Lister = Callable[[Scope, dict[str, Any], int, int], Any]
 
-router = APIRouter(prefix="/tracking", tags=["tracking"], responses=PROBLEM_RESPONSES)
+READ_PROBLEMS = problems(*SIGNED_IN, *READS)
+router = APIRouter(prefix="/tracking", tags=["tracking"], responses=READ_PROBLEMS)
 
 CompanyFilter = Annotated[UUID | None, Query(description="Only this company (one you may see)")]
 ContractFilter = Annotated[UUID | None, Query(description="Only this contract")]
