@@ -34,18 +34,9 @@ class AccountDirectoryView:
         limit: int = 100,
         offset: int = 0,
     ) -> list[dict[str, Any]]:
-        where, params = ["1 = 1"], []
-        if certification:
-            where.append("certification = %s")
-            params.append(certification)
-        if manager_id:
-            where.append("manager_id = %s")
-            params.append(str(manager_id))
-        if only_account:
-            where.append("account_id = %s")
-            params.append(str(only_account))
+        where, params = _filters(certification, manager_id, only_account)
         rows = self.db.query(
-            f"SELECT * FROM account_directory WHERE {' AND '.join(where)} "
+            f"SELECT * FROM account_directory WHERE {where} "
             "ORDER BY registered_at, account_id LIMIT %s OFFSET %s",
             (*params, limit, offset),
         )
@@ -53,6 +44,35 @@ class AccountDirectoryView:
             row["account_id"] = to_uuid(row["account_id"])
             row["manager_id"] = to_uuid(row["manager_id"])
         return rows
+
+    def count(
+        self,
+        certification: str | None = None,
+        manager_id: UUID | None = None,
+        only_account: UUID | None = None,
+    ) -> int:
+        """How many accounts ``list`` finds with these filters, on all pages."""
+        where, params = _filters(certification, manager_id, only_account)
+        rows = self.db.query(
+            f"SELECT COUNT(*) AS n FROM account_directory WHERE {where}", tuple(params)
+        )
+        return int(rows[0]["n"])
+
+
+def _filters(
+    certification: str | None, manager_id: UUID | None, only_account: UUID | None
+) -> tuple[str, list[Any]]:
+    where, params = ["1 = 1"], []
+    if certification:
+        where.append("certification = %s")
+        params.append(certification)
+    if manager_id:
+        where.append("manager_id = %s")
+        params.append(str(manager_id))
+    if only_account:
+        where.append("account_id = %s")
+        params.append(str(only_account))
+    return " AND ".join(where), params
 
 
 class AccountDirectoryProjection(Projection):

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from interfaces.api import problems
@@ -35,6 +36,88 @@ from interfaces.config import Settings
 from interfaces.wiring import Services
 
 API_PREFIX = "/api/v1"
+
+TAGS = [
+    {
+        "name": "auth",
+        "description": "Sign in (OAuth2 password flow: phone and password) and "
+        "reset a forgotten password by a one-time SMS code.",
+    },
+    {
+        "name": "accounts",
+        "description": "Customer companies: registration, company binding, "
+        "certification, the account manager, the member level.",
+    },
+    {
+        "name": "members",
+        "description": "A company's departments, roles (permission sets) and sub-accounts.",
+    },
+    {
+        "name": "staff",
+        "description": "Seller staff enrolment, the ERP's customer registry, and who am I.",
+    },
+    {
+        "name": "funds",
+        "description": "A customer's funds ledger: payments, allocations, "
+        "transfers, refunds, deposits, rebates, penalties and the credit line.",
+    },
+    {
+        "name": "balances",
+        "description": "我的资金 and a company's journal, read from the "
+        "balances read model (``wait_for`` reads your own writes).",
+    },
+    {
+        "name": "catalog",
+        "description": "The category tree with its attribute templates, and products.",
+    },
+    {
+        "name": "listings",
+        "description": "Spot listings (现货挂牌): search, prices (list, "
+        "regional, member level, 一客一价), terms and stock.",
+    },
+    {
+        "name": "orders",
+        "description": "The cart, checkout (stock, funds and contracts in one "
+        "write), cancellation and returns.",
+    },
+    {
+        "name": "contracts",
+        "description": "A contract's life: effect, confirm by digest, pay, "
+        "production, despatch, shipments, certificates, settlement, objections, close.",
+    },
+    {
+        "name": "auctions",
+        "description": "Timed auctions (竞拍 / 限时抢购): sessions and lots, the public board, "
+        "bids with the session deposit, auction history and breach notices (违约通知).",
+    },
+    {
+        "name": "intents",
+        "description": "Futures intents (期货意向): the customer's request, its manager's "
+        "supplement, the customer's confirmation, the seller's review chain, the contract.",
+    },
+    {"name": "invoices", "description": "Invoices over one or more settled contracts."},
+    {
+        "name": "certificates",
+        "description": "Public: check a quality certificate (质保书) by "
+        "its verification code, with no sign-in.",
+    },
+    {
+        "name": "integration",
+        "description": "What the ERP posts: contracts it made, and (under "
+        "staff) the customer registry.",
+    },
+    {
+        "name": "tracking",
+        "description": "采购跟踪 and its neighbours: orders, contracts, "
+        "production, shipments, certificates, invoices, objections, returns, payments, "
+        "allocations, contract funds, refunds and transfers; lists answer {data, count}.",
+    },
+    {
+        "name": "audit",
+        "description": "Reconciliation of the balances read model against the events.",
+    },
+    {"name": "health", "description": "Liveness and readiness probes."},
+]
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -67,6 +150,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         openapi_url="/openapi.json",
         docs_url=None,  # served below from local files, not a CDN
         redoc_url=None,
+        openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
     )
     _serve_docs(app)
     if services is not None:
@@ -110,6 +195,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return RedirectResponse("/docs")
 
     return app
+
+
+def operation_id(route: APIRoute) -> str:
+    """``<tag>_<handler>`` (``orders_checkout``): short, stable names for generated clients."""
+    return f"{route.tags[0]}_{route.name}" if route.tags else route.name
 
 
 DOCS_ASSETS = "/docs/assets"

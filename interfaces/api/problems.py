@@ -4,6 +4,7 @@ error kinds map to HTTP statuses here, in one place."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError, ErrorKind
 from interfaces.api.responses import ProblemResponse, problem
+from interfaces.api.schemas.common import Problem
 from interfaces.persistence.transcoder import to_jsonable
 
 log = logging.getLogger("steelyard.api")
@@ -38,6 +40,8 @@ HTTP_CODES = {
 
 
 def install(app: FastAPI) -> None:
+    _document_problem(app)
+
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> ProblemResponse:
         status = STATUS[exc.kind]
@@ -70,3 +74,23 @@ def install(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> ProblemResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
+
+
+def _document_problem(app: FastAPI) -> None:
+    """The routers declare their errors as ``application/problem+json`` with a reference to
+    ``Problem`` (``responses.problems``); put that schema in the document's components."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schema = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}", mode="serialization"
+            )
+            for name, definition in schema.pop("$defs", {}).items():
+                schemas.setdefault(name, definition)
+            schemas["Problem"] = schema
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -252,13 +252,15 @@ def test_operator_lists_pending_certifications_reading_its_own_writes(
     position = last.json()["position"]
 
     pending = api.get(f"/accounts?certification=pending&wait_for={position}", operator).json()
-    assert [row["account_id"] for row in pending] == [str(unknown)]
-    assert pending[0]["company_name"] == "Company 9"
-    everyone = api.get(f"/accounts?wait_for={position}", operator).json()
+    assert [row["account_id"] for row in pending["data"]] == [str(unknown)]
+    assert pending["data"][0]["company_name"] == "Company 9" and pending["count"] == 1
+    everyone = api.get(f"/accounts?wait_for={position}&limit=1", operator).json()
+    assert len(everyone["data"]) == 1 and everyone["count"] == 2
+    everyone = api.get(f"/accounts?wait_for={position}", operator).json()["data"]
     assert {row["account_id"] for row in everyone} == {str(known), str(unknown)}
-    mine = api.get(f"/accounts?wait_for={position}", manager_token).json()
+    mine = api.get(f"/accounts?wait_for={position}", manager_token).json()["data"]
     assert [(row["account_id"], row["manager_id"]) for row in mine] == [(str(known), str(manager))]
-    own = api.get(f"/accounts?wait_for={position}", unknown_admin).json()
+    own = api.get(f"/accounts?wait_for={position}", unknown_admin).json()["data"]
     assert [row["account_id"] for row in own] == [str(unknown)]
     behind = api.get(f"/accounts?wait_for={position + 1000}", operator)
     assert behind.status_code == 503 and behind.json()["code"] == "read_model_behind"

@@ -125,8 +125,9 @@ def test_operator_builds_the_tree_and_files_products(desk: Desk) -> None:
         {"code": "hrc_pickled", "name": "酸洗卷", "parent": "hrc"},
         status=201,
     )
-    tree = _ok(api.get("/catalog/categories", desk.east))
-    assert [root["code"] for root in tree] == ["METAL"]
+    listed = _ok(api.get("/catalog/categories", desk.east))
+    tree = listed["data"]
+    assert [root["code"] for root in tree] == ["METAL"] and listed["count"] == 9
     steel = tree[0]["children"][0]
     hrc = next(c for c in steel["children"] if c["code"] == "HRC")
     assert hrc["template"] == ["grade", "standard", "thickness", "width"]

@@ -8,11 +8,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from interfaces.api.deps import Anyone, Svc
-from interfaces.api.responses import PROBLEM_RESPONSES, OrjsonResponse
-from interfaces.api.schemas.accounts import PasswordReset, PasswordResetRequest, Token
+from interfaces.api.responses import OrjsonResponse, problems
+from interfaces.api.schemas.accounts import (
+    PasswordReset,
+    PasswordResetRequest,
+    PasswordResetSent,
+    Token,
+)
+from interfaces.api.schemas.answers import PasswordChanged
 from interfaces.security import TokenClaims
 
-router = APIRouter(prefix="/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/auth", tags=["auth"], responses=problems(400, 401, 409, 413, 422, 429))
 
 
 @router.post("/token", response_model=Token)
@@ -39,7 +45,7 @@ def sign_in(
     )
 
 
-@router.post("/password-reset", status_code=202)
+@router.post("/password-reset", status_code=202, response_model=PasswordResetSent)
 def request_password_reset(
     body: PasswordResetRequest, services: Svc, ctx: Anyone
 ) -> OrjsonResponse:
@@ -49,7 +55,7 @@ def request_password_reset(
     return OrjsonResponse({"status": "sent if registered"}, 202)
 
 
-@router.post("/password-reset/confirm")
+@router.post("/password-reset/confirm", response_model=PasswordChanged)
 def reset_password(body: PasswordReset, services: Svc, ctx: Anyone) -> OrjsonResponse:
     outcome = services.identity.reset_password(body.phone, body.code, body.new_password)
     return OrjsonResponse({"status": "password changed", "position": outcome.position})

@@ -7,49 +7,48 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from interfaces.api.deps import SignedIn, Svc
-from interfaces.api.responses import (
-    PROBLEM_RESPONSES,
-    CommandResult,
-    OrjsonResponse,
-    command_response,
-)
+from interfaces.api.responses import COMMANDS, SIGNED_IN, OrjsonResponse, command_response, problems
+from interfaces.api.schemas.answers import CategoriesAdded, CategoryDefined, ProductAdded
 from interfaces.api.schemas.catalog import (
+    CategoriesPublic,
     CategoryCreate,
     CategoryNode,
     ProductCreate,
     ProductPublic,
 )
 
-router = APIRouter(prefix="/catalog", tags=["catalog"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/catalog", tags=["catalog"], responses=problems(*SIGNED_IN, *COMMANDS))
 
 
-@router.get("/categories", response_model=list[CategoryNode])
-def category_tree(services: Svc, ctx: SignedIn) -> list[CategoryNode]:
-    """The category tree, roots first; each node with the attributes its products must carry
-    (``template``: its own and every ancestor's)."""
-    return CategoryNode.tree(services.catalog.get_category_tree())
+@router.get("/categories", response_model=CategoriesPublic)
+def category_tree(services: Svc, ctx: SignedIn) -> CategoriesPublic:
+    """The category tree: ``data`` holds the roots, each node with its children and the
+    attributes its products must carry (``template``: its own and every ancestor's);
+    ``count`` is every category."""
+    flat = services.catalog.get_category_tree()
+    return CategoriesPublic(data=CategoryNode.tree(flat), count=len(flat))
 
 
-@router.post("/categories", status_code=201, response_model=CommandResult)
+@router.post("/categories", status_code=201, response_model=CategoryDefined)
 def define_category(body: CategoryCreate, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """An operator adds a category under ``parent`` (none: a root) with its required attributes."""
     outcome = services.catalog.define_category(
         body.code, body.name, body.parent, tuple(body.required_attributes)
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, CategoryDefined, 201)
 
 
-@router.post("/categories/defaults", response_model=CommandResult)
+@router.post("/categories/defaults", response_model=CategoriesAdded)
 def define_default_categories(services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """金属矿产 METAL → 钢材 STEEL → HRC, PLATE, COLD, WIRE, REBAR, SECTION; adds those missing."""
-    return command_response(services.catalog.define_default_categories())
+    return command_response(services.catalog.define_default_categories(), CategoriesAdded)
 
 
-@router.post("/products", status_code=201, response_model=CommandResult)
+@router.post("/products", status_code=201, response_model=ProductAdded)
 def add_product(body: ProductCreate, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """An operator files a product under a leaf category; it must carry the category's template."""
     outcome = services.catalog.add_product(body.category, body.name, body.attributes.to_domain())
-    return command_response(outcome, 201)
+    return command_response(outcome, ProductAdded, 201)
 
 
 @router.get("/products/{product_id}", response_model=ProductPublic)

@@ -4,7 +4,6 @@ objections, and invoices over several contracts."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -15,10 +14,20 @@ from domain.fulfilment import Shipment, ShipmentLine
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.api.deps import Anyone, SignedIn, Svc
 from interfaces.api.responses import (
-    PROBLEM_RESPONSES,
-    CommandResult,
+    COMMANDS,
+    PUBLIC,
+    SIGNED_IN,
     OrjsonResponse,
     command_response,
+    problems,
+)
+from interfaces.api.schemas.answers import (
+    CertificateIssued,
+    ContractAnswer,
+    ContractSettled,
+    ErpContractPosted,
+    InvoiceIssued,
+    ObjectionAnswer,
 )
 from interfaces.api.schemas.trading import (
     Cancel,
@@ -31,39 +40,43 @@ from interfaces.api.schemas.trading import (
     ProductionFact,
     Reason,
     ShipmentIn,
-    contract_public,
 )
+from interfaces.api.schemas.trading_public import CertificateVerification, ContractPublic
 
-router = APIRouter(prefix="/contracts", tags=["contracts"], responses=PROBLEM_RESPONSES)
-public = APIRouter(tags=["certificates"], responses=PROBLEM_RESPONSES)
-invoices = APIRouter(prefix="/invoices", tags=["invoices"], responses=PROBLEM_RESPONSES)
-integration = APIRouter(prefix="/integration", tags=["integration"], responses=PROBLEM_RESPONSES)
+SIGNED_IN_COMMANDS = problems(*SIGNED_IN, *COMMANDS)
+router = APIRouter(prefix="/contracts", tags=["contracts"], responses=SIGNED_IN_COMMANDS)
+public = APIRouter(tags=["certificates"], responses=problems(*PUBLIC))
+invoices = APIRouter(prefix="/invoices", tags=["invoices"], responses=SIGNED_IN_COMMANDS)
+integration = APIRouter(prefix="/integration", tags=["integration"], responses=SIGNED_IN_COMMANDS)
 
 
-@router.get("/{contract_id}")
-def get_contract(contract_id: UUID, services: Svc, ctx: SignedIn) -> dict[str, Any]:
+@router.get("/{contract_id}", response_model=ContractPublic)
+def get_contract(contract_id: UUID, services: Svc, ctx: SignedIn) -> ContractPublic:
     """The contract, its text and the digest the buyer confirms."""
-    return contract_public(services.contracts.get(contract_id))
+    return ContractPublic.of(services.contracts.get(contract_id))
 
 
-@router.post("/{contract_id}/effect", response_model=CommandResult)
+@router.post("/{contract_id}/effect", response_model=ContractAnswer)
 def make_effective(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
-    return command_response(services.contracts.make_effective(contract_id))
+    outcome = services.contracts.make_effective(contract_id)
+    return command_response(outcome, ContractAnswer)
 
 
-@router.post("/{contract_id}/confirm", response_model=CommandResult)
+@router.post("/{contract_id}/confirm", response_model=ContractAnswer)
 def confirm(contract_id: UUID, body: Confirm, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """回传确认: present the SHA-256 digest of the text you read."""
-    return command_response(services.contracts.confirm(contract_id, body.digest))
+    outcome = services.contracts.confirm(contract_id, body.digest)
+    return command_response(outcome, ContractAnswer)
 
 
-@router.post("/{contract_id}/pay", response_model=CommandResult)
+@router.post("/{contract_id}/pay", response_model=ContractAnswer)
 def pay(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """Apply your funds to the contract (what checkout reserved, topped up from the category)."""
-    return command_response(services.contracts.pay(contract_id))
+    outcome = services.contracts.pay(contract_id)
+    return command_response(outcome, ContractAnswer)
 
 
-@router.post("/{contract_id}/production", response_model=CommandResult)
+@router.post("/{contract_id}/production", response_model=ContractAnswer)
 def production(
     contract_id: UUID, body: ProductionFact, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -79,23 +92,25 @@ def production(
         )
     if outcome is None:
         raise ValidationError("no_quantity", "Give a scheduled or a produced quantity.")
-    return command_response(outcome)
+    return command_response(outcome, ContractAnswer)
 
 
-@router.post("/{contract_id}/despatch/release", response_model=CommandResult)
+@router.post("/{contract_id}/despatch/release", response_model=ContractAnswer)
 def release_for_despatch(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """The warehouse released the goods: the order can no longer be cancelled."""
-    return command_response(services.contracts.release_for_despatch(contract_id))
+    outcome = services.contracts.release_for_despatch(contract_id)
+    return command_response(outcome, ContractAnswer)
 
 
-@router.post("/{contract_id}/despatch/intercept", response_model=CommandResult)
+@router.post("/{contract_id}/despatch/intercept", response_model=ContractAnswer)
 def intercept_despatch(
     contract_id: UUID, body: Reason, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
-    return command_response(services.contracts.intercept_despatch(contract_id, body.reason))
+    outcome = services.contracts.intercept_despatch(contract_id, body.reason)
+    return command_response(outcome, ContractAnswer)
 
 
-@router.post("/{contract_id}/shipments", status_code=201, response_model=CommandResult)
+@router.post("/{contract_id}/shipments", status_code=201, response_model=ContractAnswer)
 def record_shipment(
     contract_id: UUID, body: ShipmentIn, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -108,43 +123,46 @@ def record_shipment(
         vehicle_plate=body.vehicle_plate,
         vessel_name=body.vessel_name,
     )
-    return command_response(services.contracts.record_shipment(contract_id, shipment), 201)
+    outcome = services.contracts.record_shipment(contract_id, shipment)
+    return command_response(outcome, ContractAnswer, 201)
 
 
-@router.post("/{contract_id}/shipping-complete", response_model=CommandResult)
+@router.post("/{contract_id}/shipping-complete", response_model=ContractAnswer)
 def complete_shipping(
     contract_id: UUID, body: Cancel, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
-    return command_response(services.contracts.complete_shipping(contract_id, body.reason))
+    outcome = services.contracts.complete_shipping(contract_id, body.reason)
+    return command_response(outcome, ContractAnswer)
 
 
-@router.post("/{contract_id}/certificates", status_code=201, response_model=CommandResult)
+@router.post("/{contract_id}/certificates", status_code=201, response_model=CertificateIssued)
 def issue_certificate(
     contract_id: UUID, body: CertificateIn, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
     outcome = services.contracts.issue_certificate(
         contract_id, body.certificate_no, body.batch_no, body.shipment_id, body.verification_code
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, CertificateIssued, 201)
 
 
-@router.post("/{contract_id}/settlement", response_model=CommandResult)
+@router.post("/{contract_id}/settlement", response_model=ContractSettled)
 def settle(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """后结算: re-price on actual shipped weight; the difference is released or charged."""
-    return command_response(services.contracts.settle(contract_id))
+    outcome = services.contracts.settle(contract_id)
+    return command_response(outcome, ContractSettled)
 
 
-@router.post("/{contract_id}/objections", status_code=201, response_model=CommandResult)
+@router.post("/{contract_id}/objections", status_code=201, response_model=ObjectionAnswer)
 def file_objection(
     contract_id: UUID, body: ObjectionIn, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
     outcome = services.contracts.file_objection(
         contract_id, body.kind, Money.parse(body.claimed), body.description, body.shipment_id
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, ObjectionAnswer, 201)
 
 
-@router.post("/{contract_id}/objections/{objection_id}", response_model=CommandResult)
+@router.post("/{contract_id}/objections/{objection_id}", response_model=ObjectionAnswer)
 def resolve_objection(
     contract_id: UUID, objection_id: UUID, body: ObjectionDecision, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -154,15 +172,16 @@ def resolve_objection(
     outcome = services.contracts.resolve_objection(
         contract_id, objection_id, compensation, body.reason
     )
-    return command_response(outcome)
+    return command_response(outcome, ObjectionAnswer)
 
 
-@router.post("/{contract_id}/close", response_model=CommandResult)
+@router.post("/{contract_id}/close", response_model=ContractAnswer)
 def close(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
-    return command_response(services.contracts.close(contract_id))
+    outcome = services.contracts.close(contract_id)
+    return command_response(outcome, ContractAnswer)
 
 
-@integration.post("/contracts", status_code=201, response_model=CommandResult)
+@integration.post("/contracts", status_code=201, response_model=ErpContractPosted)
 def post_erp_contract(body: ErpContractIn, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """The ERP posts a contract it made; the buyer confirms and pays it like any other."""
     lines = tuple(
@@ -186,30 +205,21 @@ def post_erp_contract(body: ErpContractIn, services: Svc, ctx: SignedIn) -> Orjs
     outcome = services.contracts.post_from_erp(
         body.account_id, body.external_no, lines, delivery, payment
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, ErpContractPosted, 201)
 
 
-@invoices.post("", status_code=201, response_model=CommandResult)
+@invoices.post("", status_code=201, response_model=InvoiceIssued)
 def issue_invoice(body: InvoiceIn, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """An invoice (ordinary or VAT special) over one or more settled contracts."""
     shares = tuple((s.contract_id, s.money()) for s in body.shares)
-    return command_response(services.contracts.invoice(body.invoice_no, body.kind, shares), 201)
+    outcome = services.contracts.invoice(body.invoice_no, body.kind, shares)
+    return command_response(outcome, InvoiceIssued, 201)
 
 
-@public.get("/certificates/{code}/verify")
-def verify_certificate(code: str, services: Svc, ctx: Anyone) -> dict[str, Any]:
+@public.get("/certificates/{code}/verify", response_model=CertificateVerification)
+def verify_certificate(code: str, services: Svc, ctx: Anyone) -> CertificateVerification:
     """Public: check a quality certificate (质保书) is genuine by its verification code."""
-    contract, certificate = services.contracts.verify_certificate(code)
-    shipment = contract.shipments[certificate.shipment_id]
-    return {
-        "genuine": True,
-        "certificate_no": certificate.certificate_no,
-        "batch_no": certificate.batch_no,
-        "contract_no": contract.contract_no,
-        "shipped_at": shipment.shipped_at,
-        "products": [ln.description for ln in contract.facts.lines],
-        "shipped_weight": sum((x.actual_weight for x in shipment.lines), Quantity.zero()).tonnes,
-    }
+    return CertificateVerification.of(*services.contracts.verify_certificate(code))
 
 
 def _percent(text: str) -> Decimal:

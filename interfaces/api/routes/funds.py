@@ -13,11 +13,14 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 
 from interfaces.api.deps import SignedIn, Svc
-from interfaces.api.responses import (
-    PROBLEM_RESPONSES,
-    CommandResult,
-    OrjsonResponse,
-    command_response,
+from interfaces.api.responses import COMMANDS, SIGNED_IN, OrjsonResponse, command_response, problems
+from interfaces.api.schemas.answers import (
+    CreditLineAnswer,
+    EntryPosted,
+    PaymentRecorded,
+    RefundAnswer,
+    RepaymentAnswer,
+    TransferAnswer,
 )
 from interfaces.api.schemas.funds import (
     AllocationCreate,
@@ -44,7 +47,7 @@ def visible_company(company_id: UUID, services: Svc, ctx: SignedIn) -> None:
 router = APIRouter(
     prefix="/funds/{company_id}",
     tags=["funds"],
-    responses=PROBLEM_RESPONSES,
+    responses=problems(*SIGNED_IN, *COMMANDS),
     dependencies=[Depends(visible_company)],
 )
 
@@ -58,7 +61,7 @@ def get_statement(company_id: UUID, services: Svc, ctx: SignedIn) -> FundsStatem
 # ---- finance: money in, allocation, decisions ------------------------------------------
 
 
-@router.post("/payments", status_code=201, response_model=CommandResult)
+@router.post("/payments", status_code=201, response_model=PaymentRecorded)
 def record_payment(
     company_id: UUID, body: PaymentCreate, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -67,67 +70,70 @@ def record_payment(
     outcome = services.funds.record_payment(
         company_id, to_money(body.amount), body.bank_reference, body.category, body.purpose
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, PaymentRecorded, 201)
 
 
-@router.post("/allocations", status_code=201, response_model=CommandResult)
+@router.post("/allocations", status_code=201, response_model=EntryPosted)
 def allocate(
     company_id: UUID, body: AllocationCreate, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
     """Finance gives unallocated money a product category."""
     outcome = services.funds.allocate(company_id, to_money(body.amount), body.category)
-    return command_response(outcome, 201)
+    return command_response(outcome, EntryPosted, 201)
 
 
-@router.post("/transfers/{transfer_id}/approve", response_model=CommandResult)
+@router.post("/transfers/{transfer_id}/approve", response_model=TransferAnswer)
 def approve_transfer(
     company_id: UUID, transfer_id: UUID, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
     """Finance approves: the money moves (to another company in the same atomic write)."""
-    return command_response(services.funds.approve_transfer(company_id, transfer_id))
+    outcome = services.funds.approve_transfer(company_id, transfer_id)
+    return command_response(outcome, TransferAnswer)
 
 
-@router.post("/transfers/{transfer_id}/reject", response_model=CommandResult)
+@router.post("/transfers/{transfer_id}/reject", response_model=TransferAnswer)
 def reject_transfer(
     company_id: UUID, transfer_id: UUID, body: Decision, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
     outcome = services.funds.reject_transfer(company_id, transfer_id, body.reason)
-    return command_response(outcome)
+    return command_response(outcome, TransferAnswer)
 
 
-@router.post("/refunds/{refund_id}/approve", response_model=CommandResult)
+@router.post("/refunds/{refund_id}/approve", response_model=RefundAnswer)
 def approve_refund(
     company_id: UUID, refund_id: UUID, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
-    return command_response(services.funds.approve_refund(company_id, refund_id))
+    outcome = services.funds.approve_refund(company_id, refund_id)
+    return command_response(outcome, RefundAnswer)
 
 
-@router.post("/refunds/{refund_id}/reject", response_model=CommandResult)
+@router.post("/refunds/{refund_id}/reject", response_model=RefundAnswer)
 def reject_refund(
     company_id: UUID, refund_id: UUID, body: Decision, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
-    return command_response(services.funds.reject_refund(company_id, refund_id, body.reason))
+    outcome = services.funds.reject_refund(company_id, refund_id, body.reason)
+    return command_response(outcome, RefundAnswer)
 
 
-@router.post("/refunds/{refund_id}/paid", response_model=CommandResult)
+@router.post("/refunds/{refund_id}/paid", response_model=RefundAnswer)
 def mark_refund_paid(
     company_id: UUID, refund_id: UUID, body: RefundPaid, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
     """Finance records the outgoing bank transfer of an approved refund."""
     outcome = services.funds.mark_refund_paid(company_id, refund_id, body.bank_reference)
-    return command_response(outcome)
+    return command_response(outcome, RefundAnswer)
 
 
-@router.post("/rebate-credits", status_code=201, response_model=CommandResult)
+@router.post("/rebate-credits", status_code=201, response_model=EntryPosted)
 def credit_rebate(
     company_id: UUID, body: RebateCredit, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
     """返利调账: finance credits a rebate, usable as payment; once per reference."""
     outcome = services.funds.credit_rebate(company_id, to_money(body.amount), body.reference)
-    return command_response(outcome, 201)
+    return command_response(outcome, EntryPosted, 201)
 
 
-@router.post("/breach-penalties", status_code=201, response_model=CommandResult)
+@router.post("/breach-penalties", status_code=201, response_model=EntryPosted)
 def charge_breach_penalty(
     company_id: UUID, body: BreachPenalty, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -135,10 +141,10 @@ def charge_breach_penalty(
     outcome = services.funds.charge_breach_penalty(
         company_id, to_money(body.amount), body.breach_notice, body.source
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, EntryPosted, 201)
 
 
-@router.post("/credit-line", response_model=CommandResult)
+@router.post("/credit-line", response_model=CreditLineAnswer)
 def set_credit_line(
     company_id: UUID, body: CreditLineSet, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -151,19 +157,20 @@ def set_credit_line(
         body.grace_days,
         to_rate(body.late_fee_rate),
     )
-    return command_response(outcome)
+    return command_response(outcome, CreditLineAnswer)
 
 
-@router.post("/credit-line/close", response_model=CommandResult)
+@router.post("/credit-line/close", response_model=CreditLineAnswer)
 def close_credit_line(company_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """No more draws; the debt stays and is billed and repaid as before."""
-    return command_response(services.funds.close_credit_line(company_id))
+    outcome = services.funds.close_credit_line(company_id)
+    return command_response(outcome, CreditLineAnswer)
 
 
 # ---- the buyer: requests ----------------------------------------------------------------
 
 
-@router.post("/transfers", status_code=201, response_model=CommandResult)
+@router.post("/transfers", status_code=201, response_model=TransferAnswer)
 def request_transfer(
     company_id: UUID, body: TransferCreate, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -176,10 +183,10 @@ def request_transfer(
         body.to_company_id,
         body.memo,
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, TransferAnswer, 201)
 
 
-@router.post("/refunds", status_code=201, response_model=CommandResult)
+@router.post("/refunds", status_code=201, response_model=RefundAnswer)
 def request_refund(
     company_id: UUID, body: RefundCreate, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
@@ -187,22 +194,22 @@ def request_refund(
     outcome = services.funds.request_refund(
         company_id, to_money(body.amount), body.source, body.full_memo()
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, RefundAnswer, 201)
 
 
-@router.post("/deposits", status_code=201, response_model=CommandResult)
+@router.post("/deposits", status_code=201, response_model=EntryPosted)
 def top_up_deposit(
     company_id: UUID, body: AmountCreate, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
     """Move unallocated money to the free auction deposit (保证金)."""
     outcome = services.funds.top_up_deposit(company_id, to_money(body.amount))
-    return command_response(outcome, 201)
+    return command_response(outcome, EntryPosted, 201)
 
 
-@router.post("/repayments", status_code=201, response_model=CommandResult)
+@router.post("/repayments", status_code=201, response_model=RepaymentAnswer)
 def repay_credit(
     company_id: UUID, body: AmountCreate, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
     """Repay the credit line from unallocated money (unfreezes it once nothing is overdue)."""
     outcome = services.funds.repay_credit(company_id, to_money(body.amount))
-    return command_response(outcome, 201)
+    return command_response(outcome, RepaymentAnswer, 201)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -10,41 +9,38 @@ from fastapi import APIRouter
 from domain.errors import ValidationError
 from domain.values import Quantity
 from interfaces.api.deps import SignedIn, Svc
-from interfaces.api.responses import (
-    PROBLEM_RESPONSES,
-    CommandResult,
-    OrjsonResponse,
-    command_response,
+from interfaces.api.responses import COMMANDS, SIGNED_IN, OrjsonResponse, command_response, problems
+from interfaces.api.schemas.answers import (
+    CartAnswer,
+    CartPublic,
+    OrderPlaced,
+    OrderStateAnswer,
+    ReturnAnswer,
 )
-from interfaces.api.schemas.trading import (
-    Cancel,
-    CartItem,
-    Checkout,
-    ReturnIn,
-    ReturnReview,
-    order_public,
-)
+from interfaces.api.schemas.trading import Cancel, CartItem, Checkout, ReturnIn, ReturnReview
+from interfaces.api.schemas.trading_public import OrderPublic
 
-router = APIRouter(tags=["orders"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["orders"], responses=problems(*SIGNED_IN, *COMMANDS))
 
 
-@router.get("/cart")
-def get_cart(services: Svc, ctx: SignedIn) -> OrjsonResponse:
-    return OrjsonResponse(services.orders.cart())
+@router.get("/cart", response_model=CartPublic)
+def get_cart(services: Svc, ctx: SignedIn) -> CartPublic:
+    return CartPublic.model_validate(services.orders.cart())
 
 
-@router.post("/cart/items", response_model=CommandResult)
+@router.post("/cart/items", response_model=CartAnswer)
 def put_in_cart(body: CartItem, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """Put a listing in the cart with this quantity (replacing any earlier quantity)."""
-    return command_response(services.orders.put_in_cart(body.listing_id, body.tonnes()))
+    outcome = services.orders.put_in_cart(body.listing_id, body.tonnes())
+    return command_response(outcome, CartAnswer)
 
 
-@router.post("/cart/items/{listing_id}/remove", response_model=CommandResult)
+@router.post("/cart/items/{listing_id}/remove", response_model=CartAnswer)
 def remove_from_cart(listing_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
-    return command_response(services.orders.remove_from_cart(listing_id))
+    return command_response(services.orders.remove_from_cart(listing_id), CartAnswer)
 
 
-@router.post("/cart/checkout", status_code=201, response_model=CommandResult)
+@router.post("/cart/checkout", status_code=201, response_model=OrderPlaced)
 def checkout(body: Checkout, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """Price, reserve stock and funds, generate the contracts and place the order, at once.
     A buyer checks out its cart; a manager names `account_id` and `lines` for a customer."""
@@ -55,43 +51,47 @@ def checkout(body: Checkout, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     outcome = services.orders.checkout(
         account_id, body.delivery_address, body.delivery_region, lines
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, OrderPlaced, 201)
 
 
-@router.get("/orders/{order_id}")
-def get_order(order_id: UUID, services: Svc, ctx: SignedIn) -> dict[str, Any]:
-    return order_public(services.orders.get(order_id))
+@router.get("/orders/{order_id}", response_model=OrderPublic)
+def get_order(order_id: UUID, services: Svc, ctx: SignedIn) -> OrderPublic:
+    """The order read from its own history: lines (price rule and version), statuses with
+    their labels, contracts and returns."""
+    return OrderPublic.of(services.orders.get(order_id))
 
 
-@router.post("/orders/{order_id}/cancel", response_model=CommandResult)
+@router.post("/orders/{order_id}/cancel", response_model=OrderStateAnswer)
 def cancel_order(order_id: UUID, body: Cancel, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """Before payment, always; after payment only until the warehouse releases the goods
     (then 409 `already_despatched`). Stock and funds are released in the same save."""
-    return command_response(services.orders.cancel(order_id, body.reason))
+    return command_response(services.orders.cancel(order_id, body.reason), OrderStateAnswer)
 
 
-@router.post("/orders/{order_id}/returns", status_code=201, response_model=CommandResult)
+@router.post("/orders/{order_id}/returns", status_code=201, response_model=ReturnAnswer)
 def request_return(order_id: UUID, body: ReturnIn, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """After receipt: return part of the goods (per line), for review."""
     lines = tuple((x.line_no, Quantity.parse(x.quantity)) for x in body.lines)
-    return command_response(services.returns.request_return(order_id, lines, body.reason), 201)
+    outcome = services.returns.request_return(order_id, lines, body.reason)
+    return command_response(outcome, ReturnAnswer, 201)
 
 
-@router.post("/orders/{order_id}/returns/{return_id}/review", response_model=CommandResult)
+@router.post("/orders/{order_id}/returns/{return_id}/review", response_model=ReturnAnswer)
 def review_return(
     order_id: UUID, return_id: UUID, body: ReturnReview, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
     approve = body.decision == "approve"
-    return command_response(services.returns.review_return(order_id, return_id, approve, body.note))
+    outcome = services.returns.review_return(order_id, return_id, approve, body.note)
+    return command_response(outcome, ReturnAnswer)
 
 
-@router.post("/orders/{order_id}/returns/{return_id}/receive", response_model=CommandResult)
+@router.post("/orders/{order_id}/returns/{return_id}/receive", response_model=ReturnAnswer)
 def receive_return(order_id: UUID, return_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """The warehouse entered the returned goods."""
-    return command_response(services.returns.receive_return(order_id, return_id))
+    return command_response(services.returns.receive_return(order_id, return_id), ReturnAnswer)
 
 
-@router.post("/orders/{order_id}/returns/{return_id}/refund", response_model=CommandResult)
+@router.post("/orders/{order_id}/returns/{return_id}/refund", response_model=ReturnAnswer)
 def refund_return(order_id: UUID, return_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """Finance refunds the returned lines into the customer's funds."""
-    return command_response(services.returns.refund_return(order_id, return_id))
+    return command_response(services.returns.refund_return(order_id, return_id), ReturnAnswer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body
 
@@ -10,30 +10,26 @@ from domain import access
 from domain.context import Role
 from domain.errors import ValidationError
 from interfaces.api.deps import SignedIn, Svc
-from interfaces.api.responses import (
-    PROBLEM_RESPONSES,
-    CommandResult,
-    OrjsonResponse,
-    command_response,
-)
-from interfaces.api.schemas.accounts import StaffCreate
+from interfaces.api.responses import COMMANDS, SIGNED_IN, OrjsonResponse, command_response, problems
+from interfaces.api.schemas.accounts import MePublic, NotificationPublic, StaffCreate
+from interfaces.api.schemas.answers import RegistryImported, StaffEnrolled
 from interfaces.registry_csv import parse_registry_csv
 
-router = APIRouter(tags=["staff"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["staff"], responses=problems(*SIGNED_IN, *COMMANDS))
 
 
-@router.post("/staff", status_code=201, response_model=CommandResult)
+@router.post("/staff", status_code=201, response_model=StaffEnrolled)
 def enroll_staff(body: StaffCreate, services: Svc, ctx: SignedIn) -> OrjsonResponse:
     """An operator enrols seller staff: managers (with a region), finance, auditors …"""
     outcome = services.identity.enroll_staff(
         body.phone, body.name, body.role, body.region, body.password
     )
-    return command_response(outcome, 201)
+    return command_response(outcome, StaffEnrolled, 201)
 
 
 @router.post(
     "/integration/customer-registry",
-    response_model=CommandResult,
+    response_model=RegistryImported,
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def import_customer_registry(
@@ -42,22 +38,22 @@ def import_customer_registry(
     """The ERP's customer export as CSV: credit_code,name,customer_no[,region] with a header."""
     access.require_role(ctx.actor, Role.OPERATOR, Role.INTEGRATION)
     entries = parse_registry_csv(csv_text)
-    return command_response(services.identity.import_registry(entries, "api"))
+    return command_response(services.identity.import_registry(entries, "api"), RegistryImported)
 
 
-@router.get("/me")
-def who_am_i(services: Svc, ctx: SignedIn) -> dict[str, Any]:
+@router.get("/me", response_model=MePublic)
+def who_am_i(services: Svc, ctx: SignedIn) -> MePublic:
     actor = ctx.actor
     if actor.user_id is None:
         raise ValidationError("no_user", "No user behind this token.")
-    me: dict[str, Any] = {
-        "user_id": str(actor.user_id),
-        "role": actor.role.value,
-        "account_id": str(actor.account_id) if actor.account_id else None,
-        "permissions": sorted(actor.permissions),
-    }
+    me = MePublic(
+        user_id=actor.user_id,
+        role=actor.role,
+        account_id=actor.account_id,
+        permissions=sorted(actor.permissions),
+    )
     if actor.role is Role.MANAGER:
         manager = services.identity.staff(actor.user_id)
-        me["customers"] = [str(c) for c in manager.customers]
-        me["notifications"] = [{"at": at.isoformat(), "text": t} for at, t in manager.notices]
+        me.customers = list(manager.customers)
+        me.notifications = [NotificationPublic(at=at, text=t) for at, t in manager.notices]
     return me

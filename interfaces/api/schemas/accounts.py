@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.access import BUYER_PERMISSIONS
 from domain.account import Account, Certification, Member
 from domain.context import Role
+from interfaces.api.schemas.common import Instant
 
 
 class Strict(BaseModel):
@@ -105,6 +105,10 @@ class PasswordReset(Strict):
     new_password: str = Field(min_length=1, max_length=128)
 
 
+class PasswordResetSent(BaseModel):
+    status: str = Field(examples=["sent if registered"])
+
+
 class Token(BaseModel):
     access_token: str
     token_type: str = "bearer"
@@ -122,6 +126,18 @@ class MemberPublic(BaseModel):
     department_id: UUID | None
     role_ids: list[UUID]
     active: bool
+
+    @classmethod
+    def of(cls, member: Member) -> MemberPublic:
+        return cls(
+            user_id=member.user_id,
+            phone=member.phone,
+            name=member.name,
+            is_admin=member.is_admin,
+            department_id=member.department_id,
+            role_ids=list(member.role_ids),
+            active=member.active,
+        )
 
 
 class RolePublic(BaseModel):
@@ -141,10 +157,15 @@ class CompanyPublic(BaseModel):
     bank_account: str
 
 
+class MembersPublic(BaseModel):
+    data: list[MemberPublic]
+    count: int
+
+
 class AccountSummary(BaseModel):
     account_id: UUID
     admin_phone: str
-    registered_at: datetime
+    registered_at: Instant
     company_name: str | None
     credit_code: str | None
     region: str | None
@@ -154,17 +175,22 @@ class AccountSummary(BaseModel):
     level: str
 
 
+class AccountsPublic(BaseModel):
+    data: list[AccountSummary]
+    count: int = Field(description="Accounts matching the filters, on all pages")
+
+
 class AccountPublic(BaseModel):
     account_id: UUID
     version: int
-    created_at: datetime
+    registered_at: Instant
     email: str | None
     level: str
     certification: Certification
     rejection_reason: str | None
     company: CompanyPublic | None
     manager_id: UUID | None
-    last_activity_at: datetime | None
+    last_activity_at: Instant | None
     departments: dict[UUID, str]
     roles: list[RolePublic]
     members: list[MemberPublic]
@@ -176,7 +202,7 @@ class AccountPublic(BaseModel):
         return cls(
             account_id=account.id,
             version=account.version,
-            created_at=account.created_on,
+            registered_at=account.created_on,
             email=account.email,
             level=account.level,
             certification=account.certification,
@@ -201,15 +227,25 @@ class AccountPublic(BaseModel):
                 for r in account.roles.values()
             ],
             members=[
-                MemberPublic(
-                    user_id=m.user_id,
-                    phone=m.phone,
-                    name=m.name,
-                    is_admin=m.is_admin,
-                    department_id=m.department_id,
-                    role_ids=list(m.role_ids),
-                    active=m.active,
-                )
+                MemberPublic.of(m)
                 for m in (account.members.values() if members is None else members)
             ],
         )
+
+
+class NotificationPublic(BaseModel):
+    at: Instant
+    text: str
+
+
+class MePublic(BaseModel):
+    """Who am I: my role and permissions; a manager also its customers and notifications."""
+
+    user_id: UUID
+    role: Role
+    account_id: UUID | None = Field(description="A buyer's company")
+    permissions: list[str]
+    customers: list[UUID] = Field(default_factory=list, description="A manager's customers")
+    notifications: list[NotificationPublic] = Field(
+        default_factory=list, description="A manager's notifications, oldest first"
+    )

@@ -7,32 +7,33 @@ with 3 places ("12.500").
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from interfaces.api.schemas.common import Amount, Instant, Tonnage
 from projections.balance_figures import BalanceFigures, JournalEntryRecord
 from projections.reconcile import Reconciliation
 
 
 class CategoryBalance(BaseModel):
     category: str = Field(examples=["HRC"])
-    amount: Decimal = Field(description="Money allocated to this category")
-    available_to_order: Decimal = Field(description="The category's money + credit available")
+    amount: Amount = Field(description="Money allocated to this category")
+    available_to_order: Amount = Field(description="The category's money + credit available")
 
 
 class TradeFigures(BaseModel):
     """The company's contracts in tonnes (from the tracking read model), and CNY invoiced."""
 
-    awaiting_confirmation: Decimal = Field(description="Tonnes in contracts awaiting 回传确认")
-    not_scheduled: Decimal = Field(description="Tonnes not yet scheduled for production")
-    shipped: Decimal = Field(description="Tonnes shipped")
-    awaiting_settlement: Decimal = Field(description="Tonnes shipped, awaiting post-settlement")
-    awaiting_settlement_amount: Decimal = Field(description="What that settlement will charge")
-    invoiced_amount: Decimal
+    awaiting_confirmation: Tonnage = Field(description="Tonnes in contracts awaiting 回传确认")
+    not_scheduled: Tonnage = Field(description="Tonnes not yet scheduled for production")
+    shipped: Tonnage = Field(description="Tonnes shipped")
+    awaiting_settlement: Tonnage = Field(description="Tonnes shipped, awaiting post-settlement")
+    awaiting_settlement_amount: Amount = Field(description="What that settlement will charge")
+    invoiced_amount: Amount
 
 
 class BalancesPublic(BaseModel):
@@ -42,19 +43,19 @@ class BalancesPublic(BaseModel):
     opened: bool = Field(description="False while the company has no funds account (all zero)")
     version: int = Field(description="The last event of the funds account shown")
     as_of: date = Field(description="Business date (Asia/Shanghai) of the credit figures")
-    financial_balance: Decimal = Field(description="财务余额: paid in, not yet spent or refunded")
-    available_to_order: Decimal = Field(description="可订货余额: all categories + credit available")
-    unallocated: Decimal
-    allocated: Decimal
+    financial_balance: Amount = Field(description="财务余额: paid in, not yet spent or refunded")
+    available_to_order: Amount = Field(description="可订货余额: all categories + credit available")
+    unallocated: Amount
+    allocated: Amount
     categories: list[CategoryBalance]
-    held: Decimal = Field(description="Held for transfers and refunds awaiting finance")
-    reserved: Decimal = Field(description="Held for contracts (cash, credit and rebate)")
-    deposit_free: Decimal
-    deposit_locked: Decimal
-    rebate: Decimal
-    credit_limit: Decimal
-    credit_used: Decimal
-    credit_available: Decimal
+    held: Amount = Field(description="Held for transfers and refunds awaiting finance")
+    reserved: Amount = Field(description="Held for contracts (cash, credit and rebate)")
+    deposit_free: Amount
+    deposit_locked: Amount
+    rebate: Amount
+    credit_limit: Amount
+    credit_used: Amount
+    credit_available: Amount
     credit_open: bool
     credit_frozen: bool
     overdue: bool = Field(description="A credit bill is unpaid past its due date and grace days")
@@ -67,7 +68,7 @@ class BalancesPublic(BaseModel):
 
 class JournalLinePublic(BaseModel):
     bucket: str = Field(examples=["category:HRC"])
-    amount: Decimal = Field(description="Positive adds to the bucket, negative takes from it")
+    amount: Amount = Field(description="Positive adds to the bucket, negative takes from it")
 
 
 class CausePublic(BaseModel):
@@ -85,7 +86,7 @@ class JournalEntryPublic(BaseModel):
     memo: str
     reference: str
     posted_on: date = Field(description="Business date (Asia/Shanghai)")
-    posted_at: datetime
+    posted_at: Instant
     caused_by: CausePublic
     lines: list[JournalLinePublic]
 
@@ -108,11 +109,11 @@ class JournalPublic(BaseModel):
 class PaymentPublic(BaseModel):
     company_id: UUID
     bank_reference: str
-    amount: Decimal
+    amount: Amount
     purpose: str = Field(examples=["funds"])
     category: str | None
     entry_id: UUID
-    recorded_at: datetime
+    recorded_at: Instant
     recorded_by: UUID | None
     recorded_role: str
     recorded_request_id: str
@@ -127,8 +128,8 @@ class AllocationPublic(BaseModel):
     entry_id: UUID
     company_id: UUID
     category: str
-    amount: Decimal
-    allocated_at: datetime
+    amount: Amount
+    allocated_at: Instant
     allocated_by: UUID | None
     allocated_role: str
 
@@ -142,16 +143,16 @@ class ContractFundsPublic(BaseModel):
     company_id: UUID
     contract_id: UUID
     category: str | None
-    cash: Decimal = Field(description="Reserved from the category's money")
-    credit: Decimal = Field(description="Reserved by drawing on the credit line")
-    rebate: Decimal = Field(description="Rebate applied")
-    remaining: Decimal = Field(description="Still reserved: cash + credit + rebate")
-    settled: Decimal
-    final_amount: Decimal | None = Field(description="The post-settled amount (后结算)")
+    cash: Amount = Field(description="Reserved from the category's money")
+    credit: Amount = Field(description="Reserved by drawing on the credit line")
+    rebate: Amount = Field(description="Rebate applied")
+    remaining: Amount = Field(description="Still reserved: cash + credit + rebate")
+    settled: Amount
+    final_amount: Amount | None = Field(description="The post-settled amount (后结算)")
     closed: bool
     last_change: str = Field(examples=["reserved", "settled", "released", "post_settled"])
-    first_at: datetime
-    updated_at: datetime
+    first_at: Instant
+    updated_at: Instant
 
 
 class ContractFundsListPublic(BaseModel):
@@ -166,19 +167,19 @@ class RequestPublic(BaseModel):
     source: str = Field(examples=["category:HRC", "unallocated", "deposit.free"])
     target: str | None = Field(description="Transfers: the bucket it goes to")
     to_company_id: UUID | None = Field(description="Transfers: the receiving company")
-    amount: Decimal
+    amount: Amount
     memo: str
     status: str = Field(examples=["requested", "approved", "rejected", "paid"])
     reason: str = Field(description="Why it was rejected")
     bank_reference: str = Field(description="Refunds: the outgoing bank reference once paid")
-    requested_at: datetime
+    requested_at: Instant
     requested_by: UUID | None
     requested_role: str
-    decided_at: datetime | None
+    decided_at: Instant | None
     decided_by: UUID | None
     decided_role: str | None
-    paid_at: datetime | None
-    received_at: datetime | None = Field(description="Transfers: when the receiver got it")
+    paid_at: Instant | None
+    received_at: Instant | None = Field(description="Transfers: when the receiver got it")
 
 
 class RequestsPublic(BaseModel):

@@ -13,7 +13,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from domain.catalog import ProductAttributes
 from domain.errors import ValidationError
@@ -22,6 +29,7 @@ from domain.pricing import LevelPrice, RegionalDelta
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.api.paging import LIMIT_DESCRIPTION, MAX_LIMIT, MAX_OFFSET, OFFSET_DESCRIPTION
 from interfaces.api.schemas.accounts import Strict
+from interfaces.api.schemas.common import Instant, PriceText, TonnesText
 
 Code = Annotated[str, Field(max_length=20, examples=["HRC"]), AfterValidator(str.upper)]
 DecimalText = Annotated[str, Field(max_length=32)]
@@ -73,6 +81,13 @@ class CategoryNode(BaseModel):
         return roots
 
 
+class CategoriesPublic(BaseModel):
+    """The category tree: ``data`` holds the roots, ``count`` every category in the tree."""
+
+    data: list[CategoryNode]
+    count: int
+
+
 class AttributesIn(Strict):
     grade: str = Field(default="", max_length=40, examples=["Q235B"])
     thickness: DecimalText | None = Field(default=None, examples=["3.0"], description="mm")
@@ -111,14 +126,20 @@ class ProductCreate(Strict):
 
 
 class AttributesPublic(BaseModel):
-    grade: str
-    thickness: str | None
-    width: str | None
-    length: str | None
+    grade: str = Field(examples=["Q235B"])
+    thickness: str | None = Field(examples=["3.0"], description="mm")
+    width: str | None = Field(examples=["1500"], description="mm")
+    length: str | None = Field(description="mm; none for coil")
     surface: str
     standard: str
     mill: str
     extra: dict[str, str]
+
+    @field_validator("extra", mode="before")
+    @classmethod
+    def _pairs(cls, value: object) -> object:
+        """The domain keeps extra attributes as (name, value) pairs."""
+        return dict(value) if isinstance(value, list | tuple) else value
 
 
 class ProductPublic(BaseModel):
@@ -129,8 +150,7 @@ class ProductPublic(BaseModel):
 
     @classmethod
     def of(cls, product: dict[str, Any]) -> ProductPublic:
-        attributes = {**product["attributes"], "extra": dict(product["attributes"]["extra"])}
-        return cls(**{**product, "attributes": attributes})
+        return cls.model_validate(product)
 
 
 # ---- listings: commands ----------------------------------------------------------------------
@@ -226,36 +246,38 @@ class CustomerPriceIn(Strict):
 
 # ---- listings: queries -----------------------------------------------------------------------
 class StockPublic(BaseModel):
-    supplied: str
-    reserved: str
-    sold: str
-    remaining: str
+    """Tonnes: supplied = reserved + sold + remaining."""
+
+    supplied: TonnesText
+    reserved: TonnesText
+    sold: TonnesText
+    remaining: TonnesText
 
 
 class DeltaPublic(BaseModel):
-    region: str
-    delta: str
+    region: str = Field(examples=["north"])
+    delta: str = Field(examples=["50.00"], description="CNY per tonne, may be negative")
 
 
 class LevelPublic(BaseModel):
-    level: str
-    fixed: str | None
-    ratio: str | None
+    level: str = Field(examples=["vip"])
+    fixed: PriceText | None
+    ratio: str | None = Field(examples=["0.98"])
 
 
 class CustomerPricePublic(BaseModel):
     account_id: UUID
-    price: str
-    valid_from: datetime | None
-    valid_until: datetime | None
+    price: PriceText
+    valid_from: Instant | None
+    valid_until: Instant | None
 
 
 class QuotePublic(BaseModel):
-    unit_price: str
-    rule: str
+    unit_price: PriceText
+    rule: str = Field(examples=["level_ratio:vip"])
     price_version: int
-    region_delta: str
-    base_price: str
+    region_delta: str = Field(examples=["50.00"])
+    base_price: PriceText
     explanation: str
 
 
@@ -263,22 +285,25 @@ class ListingPublic(BaseModel):
     """A buyer sees ``your_price``; staff see ``levels`` and ``customer_prices`` instead."""
 
     listing_id: UUID
-    state: str
-    status: str
+    state: str = Field(examples=["published"])
+    status: str = Field(examples=["on_shelf"])
     price_version: int
     stock: StockPublic
-    low_on_stock: bool
+    low_stock: bool = Field(
+        validation_alias=AliasChoices("low_stock", "low_on_stock"),
+        description="Remaining stock at or below the warning line",
+    )
     product: ProductPublic
     category: str
     warehouse: str
-    on_shelf_at: datetime | None
-    off_shelf_at: datetime | None
-    list_price: str
+    on_shelf_at: Instant | None
+    off_shelf_at: Instant | None
+    list_price: PriceText
     regional: list[DeltaPublic]
-    min_quantity: str
-    step: str
+    min_quantity: TonnesText
+    step: TonnesText
     saleable_regions: list[str]
-    warning_line: str | None
+    warning_line: TonnesText | None
     your_price: QuotePublic | None = None
     levels: list[LevelPublic] | None = None
     customer_prices: list[CustomerPricePublic] | None = None
@@ -290,7 +315,7 @@ class ListingPublic(BaseModel):
 
 class PriceBookPublic(BaseModel):
     price_version: int
-    list_price: str
+    list_price: PriceText
     regional: list[DeltaPublic]
     levels: list[LevelPublic]
     customer_prices: list[CustomerPricePublic]
@@ -331,22 +356,22 @@ class ListingRow(BaseModel):
     category_path: list[str]
     warehouse: str
     attributes: AttributesPublic
-    list_price: str
+    list_price: PriceText
     regional: list[DeltaPublic]
     region: str | None
-    price_in_region: str | None = Field(description="list price + the region's difference")
+    price_in_region: PriceText | None = Field(description="list price + the region's difference")
     saleable_regions: list[str]
-    min_quantity: str
-    step: str
+    min_quantity: TonnesText
+    step: TonnesText
     stock: StockPublic
-    warning_line: str | None
+    warning_line: TonnesText | None
     low_stock: bool
     state: str
     status: str
-    on_shelf_at: datetime | None
-    off_shelf_at: datetime | None
+    on_shelf_at: Instant | None
+    off_shelf_at: Instant | None
     price_version: int
-    created_at: datetime
+    created_at: Instant
 
 
 class ListingsPublic(BaseModel):

@@ -19,7 +19,7 @@ from domain.errors import ValidationError
 from domain.funds import PaymentPurpose
 from domain.values import Money
 from interfaces.api.schemas.accounts import Strict
-from interfaces.persistence.transcoder import to_jsonable
+from interfaces.api.schemas.common import Amount
 
 _DECIMAL_TEXT = re.compile(r"[+-]?\d{1,15}(\.\d{1,8})?")
 _RATE_TEXT = re.compile(r"\d(\.\d{1,8})?")
@@ -156,18 +156,18 @@ class FundsStatement(BaseModel):
     """One company's balances, computed from its funds account's own history."""
 
     company_id: UUID
-    balances: dict[str, str] = Field(
+    balances: dict[str, Amount] = Field(
         description="Every non-zero bucket; positive is the customer's money, credit.used is "
         "minus the debt, seller.* mirror it, so all buckets sum to zero"
     )
-    financial_balance: str = "0.00"
-    available_to_order: str = "0.00"
-    credit_limit: str = "0.00"
-    credit_used: str = "0.00"
-    credit_available: str = "0.00"
+    financial_balance: Amount = Decimal("0.00")
+    available_to_order: Amount = Decimal("0.00")
+    credit_limit: Amount = Decimal("0.00")
+    credit_used: Amount = Decimal("0.00")
+    credit_available: Amount = Decimal("0.00")
     credit_open: bool = False
     credit_frozen: bool = False
 
     @classmethod
     def of(cls, statement: dict[str, Any]) -> FundsStatement:
-        return cls.model_validate(to_jsonable(statement))
+        return cls.model_validate(statement)

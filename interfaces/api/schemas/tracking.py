@@ -3,11 +3,12 @@ and decimal strings on the wire; each status code has its Chinese label beside i
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, Field
+
+from interfaces.api.schemas.common import Amount, Instant, PerTonne, Tonnage
 
 
 class TrackedOrderPublic(BaseModel):
@@ -17,20 +18,20 @@ class TrackedOrderPublic(BaseModel):
     company_name: str | None
     placed_by: UUID
     on_behalf_by: UUID | None = Field(description="The manager who ordered for the customer")
-    placed_at: datetime
+    placed_at: Instant
     placed_on: date = Field(description="Business date (Asia/Shanghai)")
     delivery_region: str
-    total: Decimal
+    total: Amount
     status: str
     status_label: str = Field(examples=["待支付"])
     payment_status: str
     payment_status_label: str = Field(examples=["未支付"])
     shipping_status: str
     shipping_status_label: str = Field(examples=["未发货"])
-    payment_due_at: datetime
+    payment_due_at: Instant
     cancel_reason: str | None
     contract_ids: list[UUID]
-    updated_at: datetime
+    updated_at: Instant
 
 
 class TrackedContractPublic(BaseModel):
@@ -42,26 +43,26 @@ class TrackedContractPublic(BaseModel):
     company_name: str | None
     source_kind: str = Field(examples=["order"])
     warehouse: str
-    generated_at: datetime
-    total: Decimal
-    paid: Decimal
-    credit_drawn: Decimal
+    generated_at: Instant
+    total: Amount
+    paid: Amount
+    credit_drawn: Amount
     state: str
     state_label: str = Field(examples=["订单建立"])
     payment_due_on: date | None
-    settled_amount: Decimal = Field(description="Final amount of the post-settlement (0 before)")
-    invoiced_amount: Decimal
+    settled_amount: Amount = Field(description="Final amount of the post-settlement (0 before)")
+    invoiced_amount: Amount
     despatched: bool = Field(description="Released by the warehouse or partly shipped")
     despatch_released: bool
     despatch_held: bool
     shipment_count: int
     shipping_note: str
     void_reason: str | None
-    contracted: Decimal = Field(description="Tonnes, all lines")
-    scheduled: Decimal
-    produced: Decimal
-    shipped: Decimal
-    updated_at: datetime
+    contracted: Tonnage = Field(description="Tonnes, all lines")
+    scheduled: Tonnage
+    produced: Tonnage
+    shipped: Tonnage
+    updated_at: Instant
 
 
 class ProductionLinePublic(BaseModel):
@@ -73,16 +74,16 @@ class ProductionLinePublic(BaseModel):
     line_no: int
     category: str
     description: str
-    unit_price: Decimal
-    contracted: Decimal
-    scheduled: Decimal
-    produced: Decimal
-    shipped: Decimal
+    unit_price: PerTonne
+    contracted: Tonnage
+    scheduled: Tonnage
+    produced: Tonnage
+    shipped: Tonnage
 
 
 class ShipmentLinePublic(BaseModel):
     line_no: int
-    actual_weight: Decimal
+    actual_weight: Tonnage
 
 
 class ShipmentPublic(BaseModel):
@@ -91,12 +92,12 @@ class ShipmentPublic(BaseModel):
     company_id: UUID
     shipment_id: str
     warehouse: str
-    shipped_at: datetime
+    shipped_at: Instant
     vehicle_plate: str
     vessel_name: str
-    weight: Decimal = Field(description="Actual tonnes, all lines")
+    weight: Tonnage = Field(description="Actual tonnes, all lines")
     lines: list[ShipmentLinePublic]
-    recorded_at: datetime
+    recorded_at: Instant
 
 
 class CertificatePublic(BaseModel):
@@ -108,21 +109,21 @@ class CertificatePublic(BaseModel):
     certificate_no: str
     batch_no: str
     shipment_id: str
-    issued_at: datetime
+    issued_at: Instant
 
 
 class InvoiceSharePublic(BaseModel):
     contract_id: UUID
     contract_no: str
     company_id: UUID
-    amount: Decimal
+    amount: Amount
 
 
 class InvoicePublic(BaseModel):
     invoice_no: str
     kind: str = Field(examples=["vat_special"])
-    amount: Decimal = Field(description="The shares listed, summed")
-    recorded_at: datetime
+    amount: Amount = Field(description="The shares listed, summed")
+    recorded_at: Instant
     shares: list[InvoiceSharePublic]
 
 
@@ -133,19 +134,19 @@ class ObjectionPublic(BaseModel):
     company_id: UUID
     kind: str
     shipment_id: str | None
-    claimed: Decimal
+    claimed: Amount
     description: str
     status: str = Field(examples=["filed", "accepted", "rejected"])
-    compensation: Decimal
+    compensation: Amount
     rejection_reason: str
-    filed_at: datetime
-    resolved_at: datetime | None
+    filed_at: Instant
+    resolved_at: Instant | None
 
 
 class ReturnLinePublic(BaseModel):
     line_no: int
-    quantity: Decimal
-    amount: Decimal
+    quantity: Tonnage
+    amount: Amount
 
 
 class ReturnPublic(BaseModel):
@@ -156,10 +157,10 @@ class ReturnPublic(BaseModel):
     state: str = Field(examples=["requested", "approved", "received", "refunded", "rejected"])
     reason: str
     note: str
-    amount: Decimal
+    amount: Amount
     lines: list[ReturnLinePublic]
-    requested_at: datetime
-    updated_at: datetime
+    requested_at: Instant
+    updated_at: Instant
 
 
 class TrackedOrderDetail(TrackedOrderPublic):
@@ -216,12 +217,12 @@ class ReturnsPublic(BaseModel):
 
 
 class TradeFiguresPublic(BaseModel):
-    awaiting_confirmation: Decimal = Field(description="Tonnes in contracts awaiting 回传确认")
-    not_scheduled: Decimal = Field(description="Tonnes of established contracts not scheduled")
-    shipped: Decimal = Field(description="Tonnes shipped (actual weight)")
-    awaiting_settlement: Decimal = Field(description="Tonnes shipped, awaiting post-settlement")
-    awaiting_settlement_amount: Decimal = Field(description="Their amount on actual weight")
-    invoiced_amount: Decimal
+    awaiting_confirmation: Tonnage = Field(description="Tonnes in contracts awaiting 回传确认")
+    not_scheduled: Tonnage = Field(description="Tonnes of established contracts not scheduled")
+    shipped: Tonnage = Field(description="Tonnes shipped (actual weight)")
+    awaiting_settlement: Tonnage = Field(description="Tonnes shipped, awaiting post-settlement")
+    awaiting_settlement_amount: Amount = Field(description="Their amount on actual weight")
+    invoiced_amount: Amount
 
 
 class StatusCountPublic(BaseModel):
