@@ -142,16 +142,26 @@ def rebuild(
 
 @app.command()
 def status() -> None:
-    """How far behind each read model is."""
+    """How far behind each read model is; a stopped one is shown as STOPPED with its error, and
+    the exit code is then 1."""
     from interfaces.wiring import Services
 
     services = Services.build(Settings.from_env())
     try:
-        for item in services.projections.status().values():
-            error = f"  STOPPED: {item.last_error}" if item.last_error else ""
-            typer.echo(f"{item.name}: position {item.position}, lag {item.lag}{error}")
+        statuses = list(services.projections.status().values())
     finally:
         services.close()
+    for item in statuses:
+        line = f"{item.name}: position {item.position} of {item.head}, lag {item.lag}"
+        typer.echo(f"{line}  STOPPED: {item.last_error}" if item.stopped else line)
+    stopped = [item.name for item in statuses if item.stopped]
+    if stopped:
+        typer.echo(
+            f"STOPPED: {', '.join(stopped)}. Its queries stay behind until the cause is fixed; "
+            "then `steelyard rebuild NAME` or restart the projections.",
+            err=True,
+        )
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -165,10 +175,14 @@ def reconcile() -> None:
     from interfaces.reconcile import reconciler
     from interfaces.wiring import Services
     from projections.balances import BalancesProjection
+    from projections.runner import ProjectionError
 
     services = Services.build(Settings.from_env())
     try:
-        services.projections.catch_up([BalancesProjection.name])
+        try:  # not needed for a true report (each account is compared at one version): fresher
+            services.projections.catch_up([BalancesProjection.name])
+        except ProjectionError as stopped:
+            typer.echo(f"balances is STOPPED ({stopped}); reconciling what it holds.", err=True)
         check = reconciler(services)
         companies = check.companies()
         with Progress() as progress:

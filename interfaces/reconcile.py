@@ -5,18 +5,15 @@ the balances read model against the journal replayed from the events (``projecti
 from __future__ import annotations
 
 from interfaces.wiring import Services
-from projections.balances import BalancesProjection
 from projections.reconcile import Reconciler
 
 
 def reconciler(services: Services) -> Reconciler:
     """Compares with the services' clock (overdue bills depend on the day) and every known
-    category; a company whose view row is behind is compared again after the balances
-    projection has caught up."""
+    category; each company at the version its view row has applied, so it needs no catch-up."""
     return Reconciler(
         services.ledger,
         services.balances,
         services.clock,
         categories=services.funds.known_categories,
-        settle=lambda: services.projections.catch_up([BalancesProjection.name]),
     )

@@ -24,6 +24,7 @@ from projections.database import (
     Dialect,
     Params,
     Row,
+    Snapshot,
     Transaction,
     ViewDatabase,
     adapt,
@@ -55,6 +56,12 @@ class PostgresViewDatabase(ViewDatabase):
         with self._pool.connection() as conn, conn.cursor() as cursor:
             cursor.execute(statement, adapt("postgres", params))
             return list(cursor.fetchall())
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield Snapshot(cursor, "postgres", same_placeholders)
 
     @contextmanager
     def listen(self, channel: str) -> Iterator[Callable[[float], bool]]:
@@ -114,6 +121,19 @@ class SQLiteViewDatabase(ViewDatabase):
         try:
             cursor = conn.execute(to_qmark(statement), adapt("sqlite", params))
             return [dict(row) for row in cursor.fetchall()]
+        finally:
+            with self._readers_lock:
+                self._readers.append(conn)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        conn = self._reader()
+        try:
+            conn.execute("BEGIN")  # deferred: the snapshot is taken at the first read
+            try:
+                yield Snapshot(conn.cursor(), "sqlite", to_qmark)
+            finally:
+                conn.rollback()
         finally:
             with self._readers_lock:
                 self._readers.append(conn)

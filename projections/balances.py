@@ -22,7 +22,8 @@ The figures follow ``domain/funds.py``'s definitions (see ``projections/balance_
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -40,8 +41,8 @@ from projections.balance_figures import (
     journal_page,
     money,
 )
-from projections.base import Projection, event_class, on
-from projections.database import Transaction, ViewDatabase, to_decimal, to_uuid
+from projections.base import TRACKING_TABLE, Projection, event_class, on
+from projections.database import Reader, Transaction, to_decimal, to_uuid
 
 Opened = event_class(FundsAccount, "Opened")
 FundsReserved = event_class(FundsAccount, "FundsReserved")
@@ -296,8 +297,8 @@ class BalancesView:
     """Queries on the balances tables. Credit figures depend on the day (a bill falls overdue
     without an event), so they are computed for the ``today`` the caller gives."""
 
-    def __init__(self, db: ViewDatabase) -> None:
-        self.db = db
+    def __init__(self, db: Reader) -> None:
+        self.db = db  # the view database, or a snapshot of it (reconciliation reads one)
 
     def figures(
         self, company_id: UUID, today: date, categories: Iterable[str] = ()
@@ -320,6 +321,19 @@ class BalancesView:
     def companies(self) -> list[UUID]:
         rows = self.db.query("SELECT company_id FROM fund_accounts ORDER BY company_id")
         return [to_uuid(r["company_id"]) for r in rows]  # type: ignore[misc]
+
+    @contextmanager
+    def snapshot(self) -> Iterator[BalancesView]:
+        """The same queries, every answer from one moment however many events land meanwhile."""
+        with self.db.snapshot() as reader:
+            yield BalancesView(reader)
+
+    def position(self) -> int:
+        """How far this view has applied the store: its projection's tracking position."""
+        rows = self.db.query(
+            f"SELECT position FROM {TRACKING_TABLE} WHERE name = %s", (BalancesProjection.name,)
+        )
+        return int(rows[0]["position"]) if rows else 0
 
     def version(self, company_id: UUID) -> int | None:
         """The last event of this company's funds account the view has applied."""

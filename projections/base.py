@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
 
-from projections.database import Transaction, ViewDatabase
+from projections.database import Reader, Transaction, ViewDatabase
 
 TRACKING_TABLE = "projection_tracking"
 
@@ -120,7 +120,7 @@ def read_tracking(tx: Transaction, name: str) -> TrackingRow | None:
     return None if row is None else TrackingRow(**row)
 
 
-def all_tracking(db: ViewDatabase) -> dict[str, TrackingRow]:
+def all_tracking(db: Reader) -> dict[str, TrackingRow]:
     rows = db.query(f"SELECT * FROM {TRACKING_TABLE}")
     return {row["name"]: TrackingRow(**row) for row in rows}
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -131,6 +132,33 @@ class Transaction:
             )
 
 
+class Reader(Protocol):
+    """Something that answers read-only queries: a ViewDatabase, or one of its snapshots."""
+
+    def query(self, statement: str, params: Params = None) -> list[Row]: ...
+
+    def snapshot(self) -> Any:
+        """``with reader.snapshot() as same:`` reads from one moment (a Snapshot is its own)."""
+
+
+class Snapshot:
+    """Queries inside one read-only transaction: every answer is from the same moment, however
+    many committed writes land meanwhile (REPEATABLE READ on PostgreSQL; a WAL read transaction
+    on SQLite)."""
+
+    def __init__(self, cursor: Any, dialect: Dialect, translate: Callable[[str], str]) -> None:
+        self._cursor = cursor
+        self.dialect: Dialect = dialect
+        self._translate = translate
+
+    def query(self, statement: str, params: Params = None) -> list[Row]:
+        self._cursor.execute(self._translate(statement), adapt(self.dialect, params))
+        return [dict(row) for row in self._cursor.fetchall()]
+
+    def snapshot(self) -> AbstractContextManager[Snapshot]:
+        return nullcontext(self)
+
+
 class ViewDatabase(ABC):
     dialect: Dialect
 
@@ -162,6 +190,10 @@ class ViewDatabase(ABC):
     @abstractmethod
     def query(self, statement: str, params: Params = None) -> list[Row]:
         """Run a read-only statement outside any write transaction; rows as dicts."""
+
+    @abstractmethod
+    def snapshot(self) -> Any:
+        """``with db.snapshot() as reader: reader.query(...)``: consistent reads (see Snapshot)."""
 
     @abstractmethod
     def close(self) -> None: ...

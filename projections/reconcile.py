@@ -1,11 +1,18 @@
 """Reconciliation: the balances read model against the journal replayed from the events.
 
 For every customer with a funds account (found in the event store by its ``Opened`` event, and in
-the view), the FundsAccount is replayed from all its stored events (no cache, no snapshot) and
-compared with the view: every bucket, every dashboard figure (computed by the aggregate's own
-queries for the same business date), the last event applied, and every journal entry and its
-lines. Across the platform every journal entry must balance (its lines sum to zero), both as
-replayed and as stored in the view.
+the view), the view and the replay are compared at the same version of the account: the view's
+rows for the company and the projection's position are read in one snapshot, and the
+FundsAccount is replayed from its stored events (no cache, no snapshot) up to exactly the version
+that row has applied. Compared are every bucket, every dashboard figure (computed by the
+aggregate's own queries for the same business date), the last event applied, and every journal
+entry and its lines. Across the platform every journal entry must balance (its lines sum to zero),
+both as replayed and as stored in the view.
+
+Writes that land during a run change neither side of a comparison, so a report taken while
+customers pay is as true as one at rest, and nothing waits for the projection to catch up. A
+company the projection has not reached yet (its ``Opened`` event is after the view's position) is
+not compared; one the view should hold and does not is a difference.
 
 Each difference is named: company, figure, the view's value and the replayed value.
 """
@@ -53,9 +60,7 @@ class Reconciliation:
 
 
 class Reconciler:
-    """Compares one company at a time. When a company differs and its view row is not at its
-    aggregate's version (a write landed during the run), ``settle()`` is called (it should let
-    the projection catch up) and the company is compared once more before a difference counts."""
+    """Compares one company at a time, each at the version its view row has applied."""
 
     def __init__(
         self,
@@ -63,28 +68,29 @@ class Reconciler:
         view: BalancesView,
         clock: Clock = system_clock,
         categories: Iterable[str] = (),
-        settle: Callable[[], Any] | None = None,
     ) -> None:
         self.ledger = ledger
         self.view = view
         self.clock = clock
         self.categories = frozenset(categories)
-        self.settle = settle
+        self._opened: dict[UUID, int] | None = None  # company → its Opened event's position
 
     def companies(self) -> list[UUID]:
         """Every company with a funds account, in the store or in the view."""
-        found: set[UUID] = set(self.view.companies())
+        opened: dict[UUID, int] = {}
         start = 1
         while True:
             page = self.ledger.recorder.select_notifications(
                 start=start, limit=500, topics=[OPENED_TOPIC]
             )
             for notification in page:
-                opened: Any = self.ledger.mapper.to_domain_event(notification)
-                found.add(opened.company_id)
+                event: Any = self.ledger.mapper.to_domain_event(notification)
+                opened[event.company_id] = notification.id
             if len(page) < 500:
-                return sorted(found, key=str)
+                break
             start = page[-1].id + 1
+        self._opened = opened
+        return sorted(set(self.view.companies()) | set(opened), key=str)
 
     def run(
         self,
@@ -93,64 +99,77 @@ class Reconciler:
     ) -> Reconciliation:
         """Check every company (or those given), calling ``on_company`` after each."""
         head = self.ledger.head()
-        companies = self.companies() if companies is None else companies
+        if companies is None or self._opened is None:
+            found = self.companies()
+            companies = found if companies is None else companies
         entries = 0
         differences: list[Difference] = []
         for company_id in companies:
-            checked, found = self.check(company_id)
+            checked, found_here = self.check(company_id)
             entries += checked
-            differences += found
+            differences += found_here
             if on_company is not None:
                 on_company(company_id)
         return Reconciliation(head, len(companies), entries, tuple(differences))
 
     def check(self, company_id: UUID) -> tuple[int, list[Difference]]:
         """How many entries were checked, and the differences found for one company."""
-        checked, found, behind = self._compare(company_id)
-        if found and behind and self.settle is not None:
-            self.settle()
-            checked, found, _ = self._compare(company_id)
-        return checked, found
+        with self.view.snapshot() as view:
+            version = view.version(company_id)
+            if version is None and not self._expected_in(view, company_id):
+                return 0, []  # the projection has not reached this account's first event yet
+            funds = replay(self.ledger, FundsAccount.id_for(company_id), version)
+            if not isinstance(funds, FundsAccount):
+                return 0, [Difference(company_id, "funds account", "present", "missing")]
+            differences = self._compare(view, company_id, funds)
+        return len(funds.journal), [Difference(company_id, *d) for d in differences]
 
-    def _compare(self, company_id: UUID) -> tuple[int, list[Difference], bool]:
-        funds = replay(self.ledger, FundsAccount.id_for(company_id))
-        if not isinstance(funds, FundsAccount):
-            return 0, [Difference(company_id, "funds account", "present", "missing")], False
+    def _expected_in(self, view: BalancesView, company_id: UUID) -> bool:
+        """Should the view hold this company's row? (Its Opened event is at or before the
+        view's position.) A company unknown to the store's scan opened after it."""
+        opened = (self._opened or {}).get(company_id)
+        return opened is not None and opened <= view.position()
+
+    def _compare(
+        self, view: BalancesView, company_id: UUID, funds: FundsAccount
+    ) -> list[tuple[str, str, str]]:
+        stored = view.buckets(company_id)
         with context.acting(CommandContext(clock=self.clock)):
             today = context.current().today()
             buckets = {b: m.amount for b, m in funds.balances().items()}
-            codes = self.categories | _codes(buckets) | _codes(self.view.buckets(company_id))
+            codes = self.categories | _codes(buckets) | _codes(stored)
             replayed = replayed_figures(funds, buckets, codes)
-        shown = view_figures(self.view.figures(company_id, today, codes))
+        shown = view_figures(view.figures(company_id, today, codes))
         differences = _compare("", shown, replayed)
-        differences += _compare("bucket ", self.view.buckets(company_id), buckets, ZERO)
-        differences += self._journal(funds, company_id)
-        named = [Difference(company_id, *d) for d in differences]
-        return len(funds.journal), named, int(shown["version"]) != funds.version
-
-    def _journal(self, funds: FundsAccount, company_id: UUID) -> list[tuple[str, str, str]]:
-        stored = self.view.entry_lines(company_id)
-        found = [
-            (f"entry {entry_id} balance", str(_sum(lines)), "")
-            for entry_id, lines in stored.items()
-            if _sum(lines) != 0
-        ]
-        for entry in funds.journal:
-            lines = [(line.bucket, line.amount.amount) for line in entry.lines]
-            if not entry.is_balanced():
-                found.append((f"entry {entry.entry_id} balance", "", str(_sum(lines))))
-            shown = stored.pop(entry.entry_id, None)
-            if shown != lines:
-                found.append((f"entry {entry.entry_id} lines", _show(shown), _show(lines)))
-        for entry_id, lines in stored.items():
-            found.append((f"entry {entry_id} lines", _show(lines), "missing"))
-        return found
+        differences += _compare("bucket ", stored, buckets, ZERO)
+        differences += _journal(funds, view.entry_lines(company_id))
+        return differences
 
 
-def replay(ledger: Ledger, aggregate_id: UUID) -> Any:
-    """An aggregate from every one of its stored events: no cache, no snapshot (None if it has
-    no events)."""
-    events = ledger.repository.event_store.get(originator_id=aggregate_id)
+def _journal(
+    funds: FundsAccount, stored: dict[UUID, list[tuple[str, Decimal]]]
+) -> list[tuple[str, str, str]]:
+    found = [
+        (f"entry {entry_id} balance", str(_sum(lines)), "")
+        for entry_id, lines in stored.items()
+        if _sum(lines) != 0
+    ]
+    for entry in funds.journal:
+        lines = [(line.bucket, line.amount.amount) for line in entry.lines]
+        if not entry.is_balanced():
+            found.append((f"entry {entry.entry_id} balance", "", str(_sum(lines))))
+        shown = stored.pop(entry.entry_id, None)
+        if shown != lines:
+            found.append((f"entry {entry.entry_id} lines", _show(shown), _show(lines)))
+    for entry_id, lines in stored.items():
+        found.append((f"entry {entry_id} lines", _show(lines), "missing"))
+    return found
+
+
+def replay(ledger: Ledger, aggregate_id: UUID, version: int | None = None) -> Any:
+    """An aggregate from its stored events (all, or up to ``version``): no cache, no snapshot
+    (None if it has no events)."""
+    events = ledger.repository.event_store.get(originator_id=aggregate_id, lte=version)
     return project_aggregate(None, events)
 
 

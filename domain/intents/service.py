@@ -19,34 +19,19 @@ from uuid import UUID
 from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
 from domain.account import Account, Certification
-from domain.catalog import STANDARD_ATTRIBUTES, Catalog
-from domain.context import Actor, Cause, Role
+from domain.context import Actor, Role
 from domain.contract import Contract
-from domain.contract_text import (
-    ContractFacts,
-    ContractLine,
-    ContractSource,
-    DeliveryTerms,
-    PaymentTerms,
-)
 from domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from domain.intents.composition import contract_facts, template_in
 from domain.intents.intent import FuturesIntent
-from domain.intents.values import (
-    STATE_LABELS,
-    Review,
-    ReviewLevel,
-    SpecificationTemplate,
-    review_chain,
-)
+from domain.intents.results import amount_of, describe, state_of
+from domain.intents.values import ReviewLevel, review_chain
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
 from domain.services.contracts import ContractService
-from domain.services.orders import BREACH, SELLER_NAME
 from domain.values import Quantity, UnitPrice
 
 Result = dict[str, Any]
 PERMISSION = "intents.manage"
-# Where made-to-order goods come from: the mill's production, not a stock warehouse.
-PRODUCTION = "期货生产 mill production"
 # Roles a review level may name (checked when the chain is configured).
 REVIEWER_ROLES = (Role.SUPERVISOR, Role.OPERATOR, Role.FINANCE)
 
@@ -91,7 +76,7 @@ class IntentService:
             )
             account.record_activity(context.current().now())
             uow.add(intent, account)
-            return _state(intent)
+            return state_of(intent)
 
         return self.runner.run(decide)
 
@@ -112,7 +97,7 @@ class IntentService:
 
         def act(intent: FuturesIntent) -> Result:
             version = intent.supplement_terms(unit_price, production_week, terms)
-            return {"supplement_version": version, "amount": _amount(intent)}
+            return {"supplement_version": version, "amount": amount_of(intent)}
 
         return self._manager(intent_id, act)
 
@@ -144,11 +129,11 @@ class IntentService:
             at = level if level is not None else _level_for(intent, role)
             if not approve:
                 intent.reject_in_review(at, role, reviewer_id, comment, score)
-                return _state(intent)
+                return state_of(intent)
             if not intent.approve(at, role, reviewer_id, _score(score), comment):
-                return _state(intent)
+                return state_of(intent)
             contract = self._convert(uow, intent)
-            return {**_state(intent), "contract_no": contract.contract_no}
+            return {**state_of(intent), "contract_no": contract.contract_no}
 
         return self.runner.run(decide)
 
@@ -180,7 +165,7 @@ class IntentService:
             intent = uow.get(FuturesIntent, intent_id, "intent")
             require_buyer_permission(actor, intent.account_id, PERMISSION)  # 404 for others
             extra = act(intent) or {}
-            return {**_state(intent), **extra}
+            return {**state_of(intent), **extra}
 
         return self.runner.run(decide)
 
@@ -191,7 +176,7 @@ class IntentService:
             intent = self._visible(uow, actor, intent_id)
             require_role(actor, Role.MANAGER)  # visible, but only its manager supplements
             extra = act(intent) or {}
-            return {**_state(intent), **extra}
+            return {**state_of(intent), **extra}
 
         return self.runner.run(decide)
 
@@ -206,7 +191,7 @@ class IntentService:
         return intent
 
 
-# ---- what the service builds from the catalog and the intent ------------------------------
+# ---- helpers ------------------------------------------------------------------------------
 def check_review_roles(roles: Sequence[str]) -> tuple[str, ...]:
     """The configured chain: one or more reviewer roles (supervisor, operator, finance)."""
     names = tuple(r.strip().lower() for r in roles if r.strip())
@@ -217,119 +202,6 @@ def check_review_roles(roles: Sequence[str]) -> tuple[str, ...]:
             f"A review chain names one or more of: {', '.join(sorted(allowed))}.",
         )
     return names
-
-
-def template_in(uow: UnitOfWork, category: str) -> SpecificationTemplate:
-    """The category's attribute template from the catalog: its (and its ancestors') required
-    attributes; the standard ones it does not require may be given too."""
-    code = (category or "").strip().upper()
-    catalog = uow.find(Catalog, Catalog.ID)
-    if catalog is None:
-        raise ValidationError("unknown_category", f"No category with code {code!r}.")
-    if not catalog.is_leaf(code):  # refuses an unknown code too
-        raise ValidationError(
-            "not_a_leaf_category", f"Intents name a leaf category, not {code}.", category=code
-        )
-    required = catalog.template(code)
-    optional = tuple(n for n in STANDARD_ATTRIBUTES if n not in required)
-    return SpecificationTemplate(code, required, optional)
-
-
-def contract_facts(intent: FuturesIntent, account: Account) -> ContractFacts:
-    """The approved intent as a contract: one line at the supplemented price, delivered to the
-    intent's address in its month. The text (and so its digest) carries the production week
-    and the agreed terms in the line's description."""
-    supplement, request = intent.supplement, intent.request
-    if supplement is None:
-        raise ConflictError("not_supplemented", "The intent has no supplement.")
-    specs = ", ".join(f"{name} {value}" for name, value in request.specifications)
-    description = (
-        f"{request.category} {specs}; 生产周 production week {supplement.production_week}; "
-        f"约定 terms: {supplement.terms}"
-    )
-    line = ContractLine.priced(
-        1, intent.id, None, request.category, description, request.quantity, supplement.unit_price
-    )
-    company = account.company
-    return ContractFacts(
-        contract_no=intent.intent_no,
-        source=ContractSource("intent", str(intent.id)),
-        buyer_id=account.id,
-        buyer_name=company.name if company else str(account.id),
-        seller_name=SELLER_NAME,
-        lines=(line,),
-        payment=PaymentTerms.prepay(),
-        delivery=DeliveryTerms(
-            warehouse=PRODUCTION,
-            region=company.region if company else "",
-            address=request.delivery_address,
-            delivery_month=request.delivery_month,
-        ),
-        breach=BREACH,
-    )
-
-
-def describe(intent: FuturesIntent, account: Account, submitted: Cause | None) -> Result:
-    """The intent as the API shows it (the tracking read model's rows have the same shape);
-    ``submitted``: the cause of its first event (who entered it)."""
-    supplement, request = intent.supplement, intent.request
-    done = {review.level: review for review in intent.reviews}
-    return {
-        **_state(intent),
-        "company_id": intent.account_id,
-        "company_name": account.company.name if account.company else None,
-        "submitted_by": submitted.user_id if submitted else None,
-        "submitted_at": intent.created_on,
-        "updated_at": intent.modified_on,
-        "category": request.category,
-        "specifications": dict(request.specifications),
-        "quantity": request.quantity.tonnes,
-        "delivery_address": request.delivery_address,
-        "delivery_month": request.delivery_month,
-        "unit_price": supplement.unit_price.per_tonne if supplement else None,
-        "production_week": supplement.production_week if supplement else None,
-        "terms": supplement.terms if supplement else None,
-        "supplement_version": supplement.version if supplement else None,
-        "amount": _amount(intent),
-        "rejection_reason": intent.rejection_reason,
-        "withdrawal_reason": intent.withdrawal_reason,
-        "contract_id": intent.contract_id,
-        "reviews": [_step(level, done.get(level.level)) for level in intent.review_chain],
-    }
-
-
-def _step(level: ReviewLevel, review: Review | None) -> Result:
-    """One level of the review chain: pending, or its decision with score and comment."""
-    if review is None:
-        decided: Result = dict.fromkeys(("reviewer_id", "score", "comment", "decided_at"))
-        return {"level": level.level, "role": level.role, "decision": "pending", **decided}
-    return {
-        "level": level.level,
-        "role": level.role,
-        "decision": "approved" if review.approved else "rejected",
-        "reviewer_id": review.reviewer_id,
-        "score": review.score,
-        "comment": review.comment,
-        "decided_at": review.decided_at,
-    }
-
-
-def _state(intent: FuturesIntent) -> Result:
-    following = intent.next_level
-    return {
-        "intent_id": intent.id,
-        "intent_no": intent.intent_no,
-        "state": intent.state.value,
-        "state_label": STATE_LABELS[intent.state],
-        "next_level": following.level if following else None,
-        "next_role": following.role if following else None,
-        "contract_id": intent.contract_id,
-    }
-
-
-def _amount(intent: FuturesIntent) -> Any:
-    amount = intent.amount
-    return amount.amount if amount is not None else None
 
 
 def _level_for(intent: FuturesIntent, role: str) -> int:

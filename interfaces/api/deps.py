@@ -78,29 +78,77 @@ SignedIn = Annotated[CommandContext, Depends(signed_in)]
 Anyone = Annotated[CommandContext, Depends(anyone)]
 
 
-def read_after(
-    services: Svc,
-    wait_for: Annotated[
-        int | None,
-        Query(
-            ge=0,
-            description="A position from a command's answer: wait (bounded, "
-            "STEELYARD_READ_WAIT_SECONDS) until the read models include it.",
-        ),
-    ] = None,
-) -> None:
-    if wait_for is not None and not services.projections.wait(
-        wait_for, services.settings.read_wait_seconds
-    ):
-        raise ReadModelBehindError(wait_for)
+WAIT_FOR_HELP = (
+    "A position from a command's answer: wait (bounded, STEELYARD_READ_WAIT_SECONDS) until the "
+    "read models this query reads include it. 503 read_model_behind if they do not in time, "
+    "503 read_model_stopped if one of them stopped, 422 position_beyond_head if no event has "
+    "that position yet."
+)
+
+
+class ReadsFrom:
+    """A query's read models, by projection name: ``Annotated[None, Depends(ReadsFrom("balances",
+    "tracking"))]``. With ``?wait_for=N`` the request waits until those projections (and only
+    those: a stopped one elsewhere does not matter) have applied position N. The wait is async:
+    no worker thread is held, so waiting requests cannot starve the others."""
+
+    def __init__(self, *projections: str) -> None:
+        if not projections:
+            raise ValueError("name the projections the query reads")
+        self.projections = projections
+
+    async def __call__(
+        self,
+        request: Request,
+        wait_for: Annotated[
+            int | None, Query(ge=0, le=2**63 - 1, description=WAIT_FOR_HELP)
+        ] = None,
+    ) -> None:
+        if wait_for is None:
+            return
+        services = get_services(request)
+        waited = await services.projections.until(
+            wait_for, services.settings.read_wait_seconds, self.projections
+        )
+        if waited.beyond_head:
+            raise PositionBeyondHeadError(wait_for, waited.head or 0)
+        if waited.stopped:
+            raise ReadModelStoppedError(wait_for, waited.stopped)
+        if waited.behind:
+            raise ReadModelBehindError(wait_for, waited.behind)
 
 
 class ReadModelBehindError(DomainError):
     kind = ErrorKind.UNAVAILABLE
     code = "read_model_behind"
 
-    def __init__(self, position: int) -> None:
-        super().__init__(f"The read models have not reached position {position} yet; retry.")
+    def __init__(self, position: int, projections: tuple[str, ...] = ()) -> None:
+        super().__init__(
+            f"The read models have not reached position {position} yet; retry.",
+            projections=list(projections),
+        )
 
 
-ReadAfter = Annotated[None, Depends(read_after)]
+class ReadModelStoppedError(DomainError):
+    """A read model this query needs stopped at an event it cannot process: waiting longer will
+    not help until an operator repairs it (``steelyard status``, ``/readyz``)."""
+
+    kind = ErrorKind.UNAVAILABLE
+    code = "read_model_stopped"
+
+    def __init__(self, position: int, projections: tuple[str, ...]) -> None:
+        super().__init__(
+            f"The read model {', '.join(projections)} has stopped before position {position}; "
+            "operators have been alerted. Retry later.",
+            projections=list(projections),
+        )
+
+
+class PositionBeyondHeadError(ValidationError):
+    def __init__(self, position: int, head: int) -> None:
+        super().__init__(
+            "position_beyond_head",
+            f"No event has position {position} yet (the store is at {head}): wait_for takes a "
+            "position from a command's answer.",
+            head=head,
+        )

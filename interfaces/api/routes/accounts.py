@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from domain.access import scope_of
 from domain.account import Certification, CompanyInfo, Contact
-from interfaces.api.deps import Anyone, ReadAfter, SignedIn, Svc
+from interfaces.api.deps import Anyone, ReadsFrom, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import (
     COMMANDS,
@@ -33,6 +33,7 @@ from interfaces.api.schemas.answers import AccountRegistered, CertificationAnswe
 router = APIRouter(
     prefix="/accounts", tags=["accounts"], responses=problems(*SIGNED_IN, *COMMANDS, *READS)
 )
+FromDirectory = Annotated[None, Depends(ReadsFrom("account_directory"))]
 
 
 @router.post("", status_code=201, response_model=AccountRegistered)
@@ -48,7 +49,7 @@ def register(body: AccountCreate, services: Svc, ctx: Anyone) -> OrjsonResponse:
 def list_accounts(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromDirectory,
     certification: Annotated[Certification | None, Query()] = None,
     limit: Limit = 100,
     offset: Offset = 0,

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from domain.access import (
     require_buyer_permission,
@@ -23,7 +23,7 @@ from domain.account import Account
 from domain.context import Actor, Role
 from domain.errors import NotFoundError
 from domain.ledger import UnitOfWork
-from interfaces.api.deps import ReadAfter, SignedIn, Svc
+from interfaces.api.deps import ReadsFrom, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import READS, SIGNED_IN, problems
 from interfaces.api.schemas.balances import (
@@ -49,6 +49,9 @@ me = APIRouter(prefix="/me", tags=["balances"], responses=READ_PROBLEMS)
 router = APIRouter(prefix="/funds/{company_id}", tags=["balances"], responses=READ_PROBLEMS)
 tracking = APIRouter(prefix="/tracking", tags=["tracking"], responses=READ_PROBLEMS)
 audit = APIRouter(prefix="/audit", tags=["audit"], responses=READ_PROBLEMS)
+FromBalances = Annotated[None, Depends(ReadsFrom("balances"))]
+FromDashboard = Annotated[None, Depends(ReadsFrom("balances", "tracking"))]
+FromFundsTracking = Annotated[None, Depends(ReadsFrom("funds_tracking"))]
 
 STAFF_VIEWERS = (Role.FINANCE, Role.OPERATOR, Role.AUDITOR, Role.SUPERVISOR, Role.MANAGER)
 FUNDS_VIEW = "funds.view"
@@ -92,7 +95,7 @@ def _balances(services: Services, company_id: UUID, today: date) -> BalancesPubl
 
 
 @me.get("/balances", response_model=BalancesPublic)
-def my_balances(services: Svc, ctx: SignedIn, _: ReadAfter) -> BalancesPublic:
+def my_balances(services: Svc, ctx: SignedIn, _: FromDashboard) -> BalancesPublic:
     """我的资金: the signed-in buyer's company."""
     company_id = scope_of(ctx.actor).account_id
     if not ctx.actor.role.is_buyer or company_id is None:
@@ -103,7 +106,7 @@ def my_balances(services: Svc, ctx: SignedIn, _: ReadAfter) -> BalancesPublic:
 
 @router.get("/balances", response_model=BalancesPublic)
 def company_balances(
-    company_id: UUID, services: Svc, ctx: SignedIn, _: ReadAfter
+    company_id: UUID, services: Svc, ctx: SignedIn, _: FromDashboard
 ) -> BalancesPublic:
     """A company's dashboard: financial balance, available to order (total and per category),
     deposits, rebate, credit line, held and reserved money."""
@@ -116,7 +119,7 @@ def company_journal(
     company_id: UUID,
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromBalances,
     kind: Annotated[str | None, Query(max_length=40, examples=["payment"])] = None,
     posted_from: Annotated[date | None, Query(alias="from")] = None,
     posted_to: Annotated[date | None, Query(alias="to")] = None,
@@ -133,7 +136,7 @@ def company_journal(
 def payments(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromFundsTracking,
     company_id: CompanyFilter = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -148,7 +151,7 @@ def payments(
 def allocations(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromFundsTracking,
     company_id: CompanyFilter = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -163,7 +166,7 @@ def allocations(
 def contract_funds(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromFundsTracking,
     company_id: CompanyFilter = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -179,7 +182,7 @@ def contract_funds(
 def refunds_transfers(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromFundsTracking,
     company_id: CompanyFilter = None,
     kind: Annotated[str | None, Query(pattern="^(transfer|refund)$")] = None,
     status: Annotated[str | None, Query(pattern="^(requested|approved|rejected|paid)$")] = None,
@@ -194,7 +197,7 @@ def refunds_transfers(
 
 
 @audit.get("/reconcile", response_model=ReconciliationPublic)
-def reconcile(services: Svc, ctx: SignedIn, _: ReadAfter) -> ReconciliationPublic:
+def reconcile(services: Svc, ctx: SignedIn, _: FromBalances) -> ReconciliationPublic:
     """Per customer, the balances read model against the journal replayed from the events, and
     every journal entry balanced; each difference is named."""
     require_role(ctx.actor, Role.AUDITOR, Role.FINANCE)

@@ -7,12 +7,12 @@ from dataclasses import replace
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from domain.access import scope_of
 from domain.context import CommandContext
 from domain.values import Quantity, UnitPrice
-from interfaces.api.deps import ReadAfter, SignedIn, Svc
+from interfaces.api.deps import ReadsFrom, SignedIn, Svc
 from interfaces.api.responses import (
     COMMANDS,
     READS,
@@ -46,11 +46,12 @@ from projections.listing_search import ListingSearch
 router = APIRouter(
     prefix="/listings", tags=["listings"], responses=problems(*SIGNED_IN, *COMMANDS, *READS)
 )
+FromListings = Annotated[None, Depends(ReadsFrom("listing_search", "account_directory"))]
 
 
 @router.get("", response_model=ListingsPublic)
 def search_listings(
-    params: Annotated[ListingSearchParams, Query()], services: Svc, ctx: SignedIn, _: ReadAfter
+    params: Annotated[ListingSearchParams, Query()], services: Svc, ctx: SignedIn, _: FromListings
 ) -> ListingsPublic:
     """Search listings. A buyer finds those on shelf now and sold into its company's region,
     priced for that region (``price_in_region``: list price + the region's difference; its own

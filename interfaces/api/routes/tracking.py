@@ -13,7 +13,7 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from domain.access import Scope, scope_of
@@ -22,7 +22,7 @@ from domain.contract import STATE_LABELS, ContractState
 from domain.contract_settlement import InvoiceKind, ObjectionStatus
 from domain.errors import NotFoundError, ValidationError
 from domain.order import LABELS, OrderStatus, PaymentStatus, ShippingStatus
-from interfaces.api.deps import ReadAfter, SignedIn, Svc
+from interfaces.api.deps import ReadsFrom, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import READS, SIGNED_IN, problems
 from interfaces.api.schemas.tracking import (
@@ -47,6 +47,7 @@ Lister = Callable[[Scope, dict[str, Any], int, int], Any]
 
 READ_PROBLEMS = problems(*SIGNED_IN, *READS)
 router = APIRouter(prefix="/tracking", tags=["tracking"], responses=READ_PROBLEMS)
+FromTracking = Annotated[None, Depends(ReadsFrom("tracking"))]
 
 CompanyFilter = Annotated[UUID | None, Query(description="Only this company (one you may see)")]
 ContractFilter = Annotated[UUID | None, Query(description="Only this contract")]
@@ -81,7 +82,7 @@ def _page(
 def orders(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromTracking,
     company_id: CompanyFilter = None,
     status: OrderStatus | None = None,
     payment_status: PaymentStatus | None = None,
@@ -104,7 +105,7 @@ def orders(
 
 
 @router.get("/orders/{order_id}", response_model=TrackedOrderDetail)
-def order(order_id: UUID, services: Svc, ctx: SignedIn, _: ReadAfter) -> TrackedOrderDetail:
+def order(order_id: UUID, services: Svc, ctx: SignedIn, _: FromTracking) -> TrackedOrderDetail:
     """One order with its contracts and returns."""
     found = services.tracking.order(scope_of(ctx.actor), order_id)
     if found is None:
@@ -116,7 +117,7 @@ def order(order_id: UUID, services: Svc, ctx: SignedIn, _: ReadAfter) -> Tracked
 def contracts(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromTracking,
     company_id: CompanyFilter = None,
     state: ContractState | None = None,
     order_id: Annotated[UUID | None, Query(description="Only this order's contracts")] = None,
@@ -132,7 +133,7 @@ def contracts(
 
 @router.get("/contracts/{contract_id}", response_model=TrackedContractDetail)
 def contract(
-    contract_id: UUID, services: Svc, ctx: SignedIn, _: ReadAfter
+    contract_id: UUID, services: Svc, ctx: SignedIn, _: FromTracking
 ) -> TrackedContractDetail:
     """One contract with its lines, shipments, certificates, invoices and objections."""
     found = services.tracking.contract(scope_of(ctx.actor), contract_id)
@@ -145,7 +146,7 @@ def contract(
 def production(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromTracking,
     company_id: CompanyFilter = None,
     contract_id: ContractFilter = None,
     limit: Limit = 100,
@@ -163,7 +164,7 @@ def production(
 def shipments(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromTracking,
     company_id: CompanyFilter = None,
     contract_id: ContractFilter = None,
     limit: Limit = 100,
@@ -180,7 +181,7 @@ def shipments(
 def certificates(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromTracking,
     company_id: CompanyFilter = None,
     contract_id: ContractFilter = None,
     limit: Limit = 100,
@@ -197,7 +198,7 @@ def certificates(
 def invoices(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromTracking,
     company_id: CompanyFilter = None,
     contract_id: ContractFilter = None,
     kind: InvoiceKind | None = None,
@@ -213,7 +214,7 @@ def invoices(
 def objections(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromTracking,
     company_id: CompanyFilter = None,
     contract_id: ContractFilter = None,
     status: ObjectionStatus | None = None,
@@ -235,7 +236,7 @@ def objections(
 def returns(
     services: Svc,
     ctx: SignedIn,
-    _: ReadAfter,
+    _: FromTracking,
     company_id: CompanyFilter = None,
     order_id: Annotated[UUID | None, Query(description="Only this order's returns")] = None,
     state: ReturnState = None,
@@ -249,7 +250,7 @@ def returns(
 
 @router.get("/summary", response_model=TrackingSummaryPublic)
 def summary(
-    services: Svc, ctx: SignedIn, _: ReadAfter, company_id: CompanyFilter = None
+    services: Svc, ctx: SignedIn, _: FromTracking, company_id: CompanyFilter = None
 ) -> TrackingSummaryPublic:
     """One company's trade figures (tonnes awaiting confirmation, not yet scheduled, shipped,
     awaiting post-settlement and its amount; amount invoiced) and how many orders and
