@@ -11,9 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError, ErrorKind
-from interfaces.api.responses import ProblemResponse, problem
+from interfaces.api.responses import ProblemResponse, problem, wire
 from interfaces.api.schemas.common import Problem
-from interfaces.persistence.transcoder import to_jsonable
 
 log = logging.getLogger("steelyard.api")
 
@@ -45,7 +44,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> ProblemResponse:
         status = STATUS[exc.kind]
-        response = problem(status, exc.code, exc.detail, **to_jsonable(exc.extra))
+        response = problem(status, exc.code, exc.detail, **wire(exc.extra))
         if status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         if status == 503:

@@ -64,6 +64,14 @@ class Problem(BaseModel):
     needed: str | None = Field(
         default=None, description="insufficient_*: what was needed", examples=["1250.00"]
     )
+    projections: list[str] | None = Field(
+        default=None, description="read_model_*, projection_stopped: the read models concerned"
+    )
+    head: int | None = Field(default=None, description="position_beyond_head: the store's head")
+    retry_after: int | None = Field(
+        default=None, description="too_many_attempts: seconds to wait (also Retry-After)"
+    )
+    ends_at: Instant | None = Field(default=None, description="Auctions: when bidding ends")
 
 
 class CommandAnswer(BaseModel):
