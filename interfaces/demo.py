@@ -21,9 +21,11 @@ from domain.fulfilment import Shipment, ShipmentLine
 from domain.funds import PaymentPurpose
 from domain.identity import credit_code_check_digit
 from domain.ledger import UnitOfWork
+from domain.listing import Listing
 from domain.pricing import LevelPrice, RegionalDelta
 from domain.staff import RegistryEntry
 from domain.values import Money, Quantity, UnitPrice
+from interfaces.demo_auctions import seed_auctions
 from interfaces.wiring import Services
 
 DEMO_PASSWORD = "Steelyard2026"
@@ -89,6 +91,12 @@ def seed(services: Services) -> bool:
     listings = _seed_catalog(services, staff_ids[STAFF[0].phone])
     _seed_trading(services, {p.role: staff_ids[p.phone] for p in STAFF}, listings)
     _seed_intents(services, {p.role: staff_ids[p.phone] for p in STAFF})
+    (qingdao, tianjin) = (_company(services, phone) for phone, *_ in COMPANIES[:2])
+    product = UnitOfWork(services.ledger).get(Listing, listings[0]).product.product_id
+    seed_auctions(
+        services, _as, {p.role: staff_ids[p.phone] for p in STAFF},
+        {"qingdao": qingdao, "tianjin": tianjin}, product,
+    )  # fmt: skip
     return True
 
 
