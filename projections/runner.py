@@ -14,21 +14,15 @@ from the stored position (the follower thread retries with a growing delay).
 Following (``start()``/``run_forever()``) wakes on PostgreSQL's NOTIFY from the event store, with
 a poll every ``poll_interval`` seconds in case one is missed; on SQLite it polls.
 
-Readers wait for positions with ``wait()`` (blocking) or ``until()`` (asyncio: no thread is held
-while waiting; the runner thread wakes the waiting loop after each batch, and when no runner
-follows in this process the tracking table is read at most every ``REFRESH`` seconds for all
-waiters together). ``until()`` answers at once when a projection it waits for has stopped, or
-when the position is beyond the store's head.
+Readers wait for positions with ``wait()`` (blocking) or ``until()`` (asyncio, holding no thread;
+see ``projections.waiting``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,12 +41,11 @@ from projections.base import (
 from projections.database import Transaction, ViewDatabase
 from projections.feed import EventError, EventFeed
 from projections.follower import Follower
+from projections.waiting import Waited, Waiters
 
 logger = logging.getLogger("steelyard.projections")
 
 OnBatch = Callable[[str, int, int], None]  # (projection name, position reached, target head)
-
-REFRESH = 0.1  # seconds: how stale the tracking table may be for ``until()`` (no local runner)
 
 
 class ProjectionError(Exception):
@@ -79,25 +72,6 @@ class ProjectionStatus:
         return self.last_error is not None
 
 
-@dataclass(frozen=True)
-class Waited:
-    """What ``until()`` found: ``behind`` and ``stopped`` name the projections short of the
-    position (``stopped``: those that will not get there by themselves)."""
-
-    position: int
-    head: int | None  # the store's head, when it had to be read
-    behind: tuple[str, ...] = ()
-    stopped: tuple[str, ...] = ()
-
-    @property
-    def beyond_head(self) -> bool:
-        return self.head is not None and self.position > self.head
-
-    @property
-    def reached(self) -> bool:
-        return not (self.behind or self.stopped or self.beyond_head)
-
-
 class ProjectionRunner(Follower):
     def __init__(
         self,
@@ -114,13 +88,6 @@ class ProjectionRunner(Follower):
         self._positions: dict[str, int] = {}
         self._errors: dict[str, str] = {}
         self._stopped: dict[str, str] = {}  # stopped at an event (ProjectionError), until it passes
-        self._stored: dict[str, Any] = {}  # the tracking table as ``until()`` last read it
-        self._stored_at = 0.0
-        self._refreshing = False
-        self._signals: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._signals_lock = threading.Lock()
         self._retry_at: dict[str, float] = {}
         self._retry_delay: dict[str, float] = {}
         self._lock = threading.RLock()  # one catch-up at a time per runner
@@ -129,6 +96,9 @@ class ProjectionRunner(Follower):
         listen = channel if db.dialect == "postgres" else None
         default_poll = 1.0 if listen else 0.05
         super().__init__(listen, default_poll if poll_interval is None else poll_interval)
+        self._waiters = Waiters(
+            db, self._feed.head, lambda: self.running, self._positions, self._stopped
+        )
         self.setup()
 
     @staticmethod
@@ -231,79 +201,10 @@ class ProjectionRunner(Follower):
         ``position``, at most ``timeout`` seconds. Answers at once when one of them has stopped
         short of it, or when ``position`` is beyond the store's head (nothing will reach it)."""
         wanted = tuple(p.name for p in self._select(names))
-        found = self._look(position, wanted)
-        if found.reached:
-            return found
-        head = await asyncio.to_thread(self._feed.head)
-        if position > head:
-            return Waited(position, head)
-        deadline = time.monotonic() + timeout
-        while True:
-            signal = self._signal()
-            await self._refresh()
-            found = self._look(position, wanted)
-            remaining = deadline - time.monotonic()
-            if found.reached or found.stopped or remaining <= 0:
-                return found
-            pause = remaining if self.running else min(remaining, REFRESH)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(signal.wait(), pause)
+        return await self._waiters.until(position, timeout, wanted)
 
     def position(self, name: str) -> int:
         return self._positions.get(name, 0)
-
-    # -- what waiting readers look at -------------------------------------------------------
-
-    def _look(self, position: int, names: tuple[str, ...]) -> Waited:
-        """Where the projections are, from memory (this process's runner) and from the tracking
-        table as last read (another process's runner)."""
-        behind: list[str] = []
-        stopped: list[str] = []
-        for name in names:
-            row = self._stored.get(name)
-            at = max(self._positions.get(name, 0), row.position if row else 0)
-            if position <= 0 or at >= position:
-                continue
-            error = self._stopped.get(name) or (row.last_error if row else None)
-            (stopped if error else behind).append(name)
-        return Waited(position, None, tuple(behind), tuple(stopped))
-
-    async def _refresh(self) -> None:
-        """Read the tracking table (in a worker thread, once for every waiter) when no runner
-        follows in this process and the last reading is older than ``REFRESH``."""
-        if self.running or self._refreshing or time.monotonic() - self._stored_at < REFRESH:
-            return
-        self._refreshing = True
-        try:
-            self._stored = await asyncio.to_thread(all_tracking, self.db)
-        except Exception:  # the wait goes on; it ends as "behind" if this keeps failing
-            logger.warning("could not read the projections' positions", exc_info=True)
-        finally:
-            self._stored_at = time.monotonic()
-            self._refreshing = False
-
-    def _signal(self) -> asyncio.Event:
-        """This loop's event for the next progress (call on the loop)."""
-        loop = asyncio.get_running_loop()
-        with self._signals_lock:
-            signal = self._signals.get(loop)
-            if signal is None:
-                signal = self._signals[loop] = asyncio.Event()
-            return signal
-
-    def _wake(self) -> None:
-        """Tell every loop with waiters that something moved (from any thread)."""
-        with self._signals_lock:
-            loops = list(self._signals.keys())
-        for loop in loops:
-            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits there
-                loop.call_soon_threadsafe(self._ring, loop)
-
-    def _ring(self, loop: asyncio.AbstractEventLoop) -> None:
-        with self._signals_lock:
-            signal = self._signals.pop(loop, None)
-        if signal is not None:
-            signal.set()
 
     # -- the work of one batch --------------------------------------------------------------
 
@@ -361,14 +262,14 @@ class ProjectionRunner(Follower):
         with self.db.transaction() as tx:
             save_error(tx, projection.name, projection.version, str(error))
         logger.error("projection stopped: %s", error, exc_info=error.cause)
-        self._wake()
+        self._waiters.wake()
         return error
 
     def _reached(self, name: str, position: int) -> None:
         with self._progress:
             self._positions[name] = position
             self._progress.notify_all()
-        self._wake()
+        self._waiters.wake()
 
     def _has_reached(self, position: int, names: list[str]) -> bool:
         if position <= 0 or all(self._positions.get(n, 0) >= position for n in names):
