@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,8 +26,9 @@ def _admin_conninfo(pg: PostgresSettings) -> str:
     return replace(pg, schema="").conninfo()
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Iterator[Settings]:
+@contextmanager
+def throwaway_settings(folder: Path) -> Iterator[Settings]:
+    """Settings on a clean store: a fresh PostgreSQL schema (dropped after) or a SQLite file."""
     base = Settings.from_env(
         {
             **os.environ,
@@ -34,7 +36,7 @@ def settings(tmp_path: Path) -> Iterator[Settings]:
             "STEELYARD_PASSWORD_HASH_COST": "fast",
             "STEELYARD_READ_WAIT_SECONDS": "5",
         }
-        | {"STEELYARD_SQLITE_PATH": str(tmp_path / "steelyard.db")}
+        | {"STEELYARD_SQLITE_PATH": str(folder / "steelyard.db")}
     )
     if not ON_POSTGRES:
         yield base
@@ -47,6 +49,12 @@ def settings(tmp_path: Path) -> Iterator[Settings]:
     finally:
         with psycopg.connect(_admin_conninfo(base.postgres), autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Iterator[Settings]:
+    with throwaway_settings(tmp_path) as configured:
+        yield configured
 
 
 @pytest.fixture
