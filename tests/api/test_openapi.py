@@ -177,3 +177,11 @@ def test_a_time_given_in_another_zone_comes_back_in_utc(api: Api, operator: str)
     assert seen["on_shelf_at"] == "2026-11-27T00:00:00Z"
     assert seen["off_shelf_at"] == "2026-12-01T00:00:00Z"
     assert seen["low_stock"] is False and "low_on_stock" not in seen
+
+
+def test_operation_ids_are_short_and_unique(document: dict[str, Any]) -> None:
+    ids = [operation["operationId"] for _, _, operation in _operations(document)]
+    assert len(ids) == len(set(ids))
+    for _, path, operation in _operations(document):
+        assert operation["operationId"].startswith(f"{operation['tags'][0]}_"), path
+    assert document["paths"]["/api/v1/cart/checkout"]["post"]["operationId"] == "orders_checkout"
