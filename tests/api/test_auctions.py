@@ -11,6 +11,7 @@ from uuid import UUID
 
 import pytest
 
+from domain.context import Role
 from tests.api.auction_support import AuctionStage, Bidder, auction_stage
 from tests.api.conftest import Api
 
@@ -204,3 +205,74 @@ def test_only_operators_manage_auctions(stage: AuctionStage) -> None:
 
 def _z(at: datetime) -> str:
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def test_a_customer_without_a_bound_manager_may_not_bid(api: Api) -> None:
+    """Certified by the registry while no manager exists: not bound, so no bids."""
+    _, operator = api.enroll("13900000001", Role.OPERATOR)
+    api.import_registry(operator, (1, "east"))
+    account_id, token = api.register("13800000001")
+    bound = api.post(f"/accounts/{account_id}/company", token, json=api.company(1))
+    assert bound.json()["manager_id"] is None, bound.text
+    session = api.post("/auctions/sessions", operator, json={"name": "S"}).json()["session_id"]
+    listing = _listing(api, operator)
+    now = api.clock.at
+    lot = api.post(f"/auctions/sessions/{session}/lots", operator, json={
+        "lot_no": "A-01", "listing_id": listing, "quantity": "10.000",
+        "starts_at": now.isoformat(), "ends_at": (now + timedelta(hours=1)).isoformat(),
+        "starting_price": "4000.00", "increment": "10.00",
+    }).json()["lot_id"]  # fmt: skip
+    response = api.post(f"/auctions/{lot}/bids", token, json={"price": "4000.00"})
+    assert (response.status_code, response.json()["code"]) == (409, "no_manager")
+
+
+def test_cancelling_a_session_cancels_its_open_lots(stage: AuctionStage) -> None:
+    alice, bob, _ = stage.bidders
+    session_id = stage.session()
+    first, second = stage.lot(session_id, lot_no="A"), stage.lot(session_id, lot_no="B")
+    post_bid(stage, alice, first, "4000.00")
+    post_bid(stage, bob, second, "4000.00")
+    response = stage.api.post(f"/auctions/sessions/{session_id}/cancel", stage.base.operator,
+                              json={"reason": "mill outage"})  # fmt: skip
+    assert response.status_code == 200 and response.json()["cancelled"], response.text
+    for bidder in (alice, bob):
+        assert stage.deposit_free(bidder) == stage.deposit_free(stage.bidders[2])
+    refused = post_bid(stage, alice, first, "4010.00")
+    assert (refused.status_code, refused.json()["code"]) == (409, "auction_cancelled")
+    board = stage.api.get(
+        f"/auctions?session_id={session_id}&wait_for={response.json()['position']}", alice.token
+    ).json()
+    assert [row["state"] for row in board["data"]] == ["cancelled", "cancelled"]
+
+
+def test_the_same_idempotency_key_bids_once(stage: AuctionStage) -> None:
+    alice = stage.bidders[0]
+    lot_id = stage.lot(stage.session())
+    headers = {"Idempotency-Key": "bid-1"}
+    first = stage.api.post(f"/auctions/{lot_id}/bids", alice.token, json={"price": "4000.00"},
+                           headers=headers)  # fmt: skip
+    again = stage.api.post(f"/auctions/{lot_id}/bids", alice.token, json={"price": "4000.00"},
+                           headers=headers)  # fmt: skip
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["sequence"] == first.json()["sequence"] == 1
+    assert stage.api.get(f"/auctions/{lot_id}/my-bids?wait_for={again.json()['position']}",
+                         alice.token).json()["standing"]["bids"] == 1  # fmt: skip
+
+
+def _listing(api: Api, operator: str) -> str:
+    categories = api.post("/catalog/categories/defaults", operator)
+    assert categories.status_code in (200, 201), categories.text
+    product = api.post("/catalog/products", operator, json={
+        "category": "HRC", "name": "Hot-rolled coil",
+        "attributes": {"grade": "Q235B", "thickness": "3.0", "width": "1500",
+                       "standard": "GB/T 3274"},
+    })  # fmt: skip
+    assert product.status_code == 201, product.text
+    listing = api.post("/listings", operator, json={
+        "product_id": product.json()["product_id"], "warehouse": "Rizhao", "quantity": "100.000",
+        "list_price": "4100.00",
+    })  # fmt: skip
+    assert listing.status_code == 201, listing.text
+    published = api.post(f"/listings/{listing.json()['listing_id']}/publish", operator, json={})
+    assert published.status_code == 200, published.text
+    return str(listing.json()["listing_id"])
