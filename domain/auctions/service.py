@@ -22,6 +22,7 @@ from uuid import UUID
 from domain import context
 from domain.access import require_buyer_permission, require_role
 from domain.account import Account, Certification
+from domain.auctions.composition import SOURCE_KIND, award_facts, lot_goods
 from domain.auctions.lot import AuctionLot
 from domain.auctions.replay import LotReplay, replay_lot
 from domain.auctions.results import (
@@ -32,16 +33,11 @@ from domain.auctions.results import (
     session_result,
 )
 from domain.auctions.session import AuctionSession
-from domain.auctions.values import DEFAULT_DEPOSIT, LotGoods, LotState, LotTerms
+from domain.auctions.values import DEFAULT_DEPOSIT, LotState, LotTerms
 from domain.context import Role
 from domain.contract import Contract
 from domain.contract_text import (
-    ContractFacts,
-    ContractLine,
-    ContractSource,
     ContractState,
-    DeliveryTerms,
-    PaymentTerms,
 )
 from domain.errors import ConflictError, NotFoundError
 from domain.funds import FundsAccount
@@ -51,10 +47,7 @@ from domain.listing import Listing
 from domain.services.catalog import CatalogService
 from domain.services.contracts import ContractService
 from domain.services.funds import FundsService
-from domain.services.orders import BREACH, SELLER_NAME
 from domain.values import Money, Quantity, UnitPrice
-
-SOURCE_KIND = "auction"  # the award contract's source: ContractSource("auction", str(lot id))
 
 
 class AuctionService:
@@ -99,7 +92,7 @@ class AuctionService:
             session = uow.get(AuctionSession, session_id, "auction session")
             listing = uow.get(Listing, listing_id, "listing")
             lot = AuctionLot.create(
-                session.id, lot_no, _goods(listing, quantity), starts_at, ends_at, terms
+                session.id, lot_no, lot_goods(listing, quantity), starts_at, ends_at, terms
             )
             if not uow.claim("auction_lot_no", f"{session.id}:{lot.lot_no}", lot.id):
                 raise ConflictError("duplicate_lot_no", f"Lot {lot.lot_no} is in this session.")
@@ -193,31 +186,7 @@ class AuctionService:
         return close_result(lot, outcome, released)
 
     def _award_contract_in(self, uow: UnitOfWork, lot: AuctionLot, winner_id: UUID) -> Contract:
-        account = uow.get(Account, winner_id, "account")
-        company = account.company
-        goods, outcome = lot.goods, lot.outcome
-        if outcome is None or outcome.highest is None:
-            raise ConflictError("not_awarded", "Only an awarded lot has a contract.")
-        line = ContractLine.priced(
-            1, goods.product_id, goods.listing_id, goods.category, goods.description,
-            goods.quantity, outcome.highest.price,
-        )  # fmt: skip
-        facts = ContractFacts(
-            contract_no=f"AU{context.current().today():%Y%m%d}{lot.id.hex[:10].upper()}",
-            source=ContractSource(SOURCE_KIND, str(lot.id)),
-            buyer_id=winner_id,
-            buyer_name=company.name if company else str(winner_id),
-            seller_name=SELLER_NAME,
-            lines=(line,),
-            payment=PaymentTerms.prepay(due_days=lot.terms.payment_days),
-            delivery=DeliveryTerms(
-                warehouse=goods.warehouse,
-                region=company.region if company else "",
-                address=(company.address if company else "") or goods.warehouse,
-                delivery_month=context.current().today().strftime("%Y-%m"),
-            ),
-            breach=BREACH,
-        )
+        facts = award_facts(lot, uow.get(Account, winner_id, "account"))
         return self.contracts.generate_in(uow, facts, effective=True)
 
     def contract_paid_in(self, uow: UnitOfWork, contract: Contract) -> None:
@@ -315,21 +284,6 @@ def _check_may_bid(account: Account) -> None:
         raise ConflictError("not_certified", "The company must be certified to bid.")
     if account.manager_id is None:
         raise ConflictError("no_manager", "Bidding needs a bound account manager.")
-
-
-def _goods(listing: Listing, quantity: Quantity) -> LotGoods:
-    product = listing.product
-    attrs = product.attributes
-    sizes = "×".join(str(v) for v in (attrs.thickness, attrs.width, attrs.length) if v)
-    words = (product.name, attrs.grade, sizes, attrs.standard)
-    return LotGoods(
-        listing_id=listing.id,
-        product_id=product.product_id,
-        category=listing.category,
-        description=" ".join(w for w in words if w),
-        warehouse=listing.warehouse,
-        quantity=quantity,
-    )
 
 
 def _actor() -> context.Actor:
