@@ -29,17 +29,17 @@ from decimal import Decimal
 
 from bench.common import postgres_settings, raw_commit_rate, throwaway_schema, timed
 from domain import context
-from domain.account import Account, CompanyInfo
+from domain.accounts.account import Account, CompanyInfo
 from domain.auctions import LotTerms
 from domain.auctions.service import AuctionService
-from domain.catalog import ProductAttributes
+from domain.catalog.catalog import ProductAttributes
+from domain.catalog.service import CatalogService
 from domain.context import Actor, CommandContext, Role
 from domain.errors import DomainError
-from domain.funds import FundsAccount, PaymentPurpose
+from domain.funds.account import FundsAccount, PaymentPurpose
+from domain.funds.service import FundsService
 from domain.ledger import CommandRunner, Ledger
-from domain.services.catalog import CatalogService
-from domain.services.contracts import ContractService
-from domain.services.funds import FundsService
+from domain.trading.contract_service import ContractService
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.config import Settings
 

@@ -21,10 +21,10 @@ import uvicorn
 
 from bench.common import postgres_settings, raw_commit_rate, table, throwaway_schema, timed
 from domain import context
-from domain.catalog import ProductAttributes
+from domain.accounts.identity import credit_code_check_digit
+from domain.accounts.staff import RegistryEntry
+from domain.catalog.catalog import ProductAttributes
 from domain.context import CommandContext, Role
-from domain.identity import credit_code_check_digit
-from domain.staff import RegistryEntry
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.api.app import create_app
 from interfaces.wiring import Services
@@ -67,7 +67,7 @@ def prepare(services: Services) -> tuple[list[tuple[UUID, UUID]], list[UUID], UU
             got = services.accounts.register(f"1380000{n:04d}", PASSWORD, "", None, True).result
         account, admin = got["account_id"], got["user_id"]
         with _as(services, admin, Role.BUYER_ADMIN, account):
-            from domain.account import CompanyInfo
+            from domain.accounts.account import CompanyInfo
 
             services.accounts.bind_company(
                 account, CompanyInfo(f"Bench {n}", _code(n), "-", "east")

@@ -29,18 +29,18 @@ from decimal import Decimal
 
 from bench.common import postgres_settings, raw_commit_rate, throwaway_schema, timed
 from domain import context
-from domain.account import Account
+from domain.accounts.account import Account
 from domain.context import Actor, CommandContext, Role
 from domain.errors import ConcurrencyError
-from domain.funds import FundsAccount
+from domain.funds.account import FundsAccount
+from domain.funds.service import FundsService
 from domain.ledger import CommandRunner, Ledger
-from domain.services.funds import FundsService
 from domain.values import Money
 from interfaces.config import Settings
-from projections.balances import BalancesProjection
+from projections.balances.projection import BalancesProjection
 from projections.base import Projection
 from projections.database import ViewDatabase
-from projections.funds_tracking import FundsTrackingProjection
+from projections.funds_tracking.projection import FundsTrackingProjection
 from projections.runner import ProjectionRunner
 
 CLIENTS = 16

@@ -35,6 +35,7 @@ from domain.errors import (
     NotFoundError,
 )
 from domain.group_commit import GroupCommit, Job
+from domain.topics import register_moved_topics
 
 T = TypeVar("T")
 A = TypeVar("A", bound=Aggregate)
@@ -55,6 +56,7 @@ class Ledger(Application[UUID]):
     ) -> None:
         """``snapshot_every``: aggregate classes whose state is snapshotted every N events, so
         a long history loads from its latest snapshot rather than from its first event."""
+        register_moved_topics()  # stores written before a module moved still load
         self.snapshotting_intervals = dict(snapshot_every or {})  # type: ignore[misc]
         if snapshot_every:
             env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}

@@ -174,7 +174,7 @@ def reconcile() -> None:
 
     from interfaces.reconcile import reconciler
     from interfaces.wiring import Services
-    from projections.balances import BalancesProjection
+    from projections.balances.projection import BalancesProjection
     from projections.runner import ProjectionError
 
     services = Services.build(Settings.from_env())

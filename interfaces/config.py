@@ -178,19 +178,6 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
-def _review_chain(env: Mapping[str, str], name: str) -> tuple[str, ...]:
-    """Reviewer roles, comma-separated, level 1 first ("supervisor,operator")."""
-    raw = env.get(name, "").strip()
-    if not raw:
-        return INTENT_REVIEW_CHAIN
-    roles = tuple(part.strip().lower() for part in raw.split(","))
-    if any(role not in REVIEWER_ROLES for role in roles):
-        raise ConfigError(
-            f"{name} lists reviewer roles ({', '.join(REVIEWER_ROLES)}) in order, not {raw!r}"
-        )
-    return roles
-
-
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     value = _int(env, name, default)
     if value < 1:
@@ -208,6 +195,19 @@ def _rate(env: Mapping[str, str], name: str, default: str) -> str:
     if amount < 1:
         raise ConfigError(f'{name} must be a rate such as "5/15 minutes", not {raw!r}')
     return raw
+
+
+def _review_chain(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Reviewer roles, comma-separated, level 1 first ("supervisor,operator")."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return INTENT_REVIEW_CHAIN
+    roles = tuple(part.strip().lower() for part in raw.split(","))
+    if any(role not in REVIEWER_ROLES for role in roles):
+        raise ConfigError(
+            f"{name} lists reviewer roles ({', '.join(REVIEWER_ROLES)}) in order, not {raw!r}"
+        )
+    return roles
 
 
 def _dev_secret(folder: Path) -> str:

@@ -13,17 +13,17 @@ from typing import Any
 from uuid import UUID
 
 from domain import context
-from domain.account import Account, CompanyInfo, Contact
-from domain.catalog import ProductAttributes
+from domain.accounts.account import Account, CompanyInfo, Contact
+from domain.accounts.identity import credit_code_check_digit
+from domain.accounts.staff import RegistryEntry
+from domain.catalog.catalog import ProductAttributes
+from domain.catalog.listing import Listing
+from domain.catalog.pricing import LevelPrice, RegionalDelta
 from domain.context import SHANGHAI, Actor, CommandContext, Role
-from domain.contract_settlement import InvoiceKind
-from domain.fulfilment import Shipment, ShipmentLine
-from domain.funds import PaymentPurpose
-from domain.identity import credit_code_check_digit
+from domain.funds.account import PaymentPurpose
 from domain.ledger import UnitOfWork
-from domain.listing import Listing
-from domain.pricing import LevelPrice, RegionalDelta
-from domain.staff import RegistryEntry
+from domain.trading.fulfilment import Shipment, ShipmentLine
+from domain.trading.settlement import InvoiceKind
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.demo_auctions import seed_auctions
 from interfaces.wiring import Services

@@ -21,7 +21,7 @@ from uuid import UUID
 from domain import context
 from domain.auctions import LotTerms
 from domain.context import SHANGHAI, Actor, CommandContext, Role
-from domain.funds import PaymentPurpose
+from domain.funds.account import PaymentPurpose
 from domain.values import Money, Quantity, UnitPrice
 
 Acting = Callable[..., CommandContext]  # demo._as: (services, role, user_id, account_id)

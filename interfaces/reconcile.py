@@ -1,11 +1,12 @@
 """Reconciliation of the running system (``steelyard reconcile`` and ``GET /audit/reconcile``):
-the balances read model against the journal replayed from the events (``projections.reconcile``).
+the balances read model against the journal replayed from the events
+(``projections.balances.reconcile``).
 """
 
 from __future__ import annotations
 
 from interfaces.wiring import Services
-from projections.reconcile import Reconciler
+from projections.balances.reconcile import Reconciler
 
 
 def reconciler(services: Services) -> Reconciler:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+from domain.accounts.identity import normalise_credit_code
+from domain.accounts.staff import RegistryEntry
 from domain.errors import ValidationError
-from domain.identity import normalise_credit_code
-from domain.staff import RegistryEntry
 
 REQUIRED = ("credit_code", "name", "customer_no")
 MAX_ROWS = 100_000

@@ -18,9 +18,9 @@ from limits.strategies import MovingWindowRateLimiter
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from domain.accounts.identity import normalise_phone
 from domain.context import Clock, Role, system_clock
 from domain.errors import AuthenticationError, DomainError, ErrorKind, ValidationError
-from domain.identity import normalise_phone
 from interfaces.config import SignInLimits
 
 log = logging.getLogger("steelyard.sms")

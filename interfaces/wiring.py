@@ -8,37 +8,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.account import Account
+from domain.accounts.account import Account
+from domain.accounts.identity import PasswordHasher, SmsGateway
+from domain.accounts.identity_service import IdentityService, NewLogins
+from domain.accounts.members_service import MemberService
+from domain.accounts.service import AccountService
+from domain.accounts.staff import CustomerRegistry, StaffDirectory, StaffMember
 from domain.auctions import AuctionLot, AuctionSession
 from domain.auctions.service import AuctionService
-from domain.catalog import Catalog
+from domain.catalog.catalog import Catalog
+from domain.catalog.listing import Listing
+from domain.catalog.service import CatalogService
 from domain.context import Clock, system_clock
-from domain.funds import FundsAccount
-from domain.identity import PasswordHasher, SmsGateway
+from domain.funds.account import FundsAccount
+from domain.funds.service import FundsService
 from domain.intents.service import IntentService
 from domain.ledger import CommandRunner, Ledger
-from domain.listing import Listing
-from domain.services.accounts import AccountService
-from domain.services.catalog import CatalogService
-from domain.services.contracts import ContractService
-from domain.services.funds import FundsService
-from domain.services.identity import IdentityService, NewLogins
-from domain.services.members import MemberService
-from domain.services.orders import OrderService
-from domain.services.returns import ReturnService
-from domain.staff import CustomerRegistry, StaffDirectory, StaffMember
+from domain.trading.contract_service import ContractService
+from domain.trading.order_service import OrderService
+from domain.trading.return_service import ReturnService
 from interfaces.config import Settings
 from interfaces.security import Argon2Passwords, LoggingSms, SignInThrottle, Tokens
-from projections.accounts import AccountDirectoryView
+from projections.accounts.directory import AccountDirectoryView
 from projections.all import all_projections
 from projections.auctions import AuctionsView
-from projections.balances import BalancesView
+from projections.balances.projection import BalancesView
 from projections.database import ViewDatabase
-from projections.funds_tracking import FundsTrackingView
+from projections.funds_tracking.projection import FundsTrackingView
 from projections.intents import IntentTrackingView
-from projections.listing_search import ListingSearchView
+from projections.listings.search import ListingSearchView
 from projections.runner import ProjectionRunner
-from projections.tracking import TrackingView
+from projections.tracking.projection import TrackingView
 
 # Aggregates with long lives: a snapshot every N events bounds what a cold load replays.
 SNAPSHOT_EVERY: dict[type, int] = {
@@ -79,8 +79,8 @@ class Services:
     funds_tracking: FundsTrackingView
     listings: ListingSearchView
     tracking: TrackingView
-    intent_tracking: IntentTrackingView
     auction_views: AuctionsView
+    intent_tracking: IntentTrackingView
     clock: Clock = field(default=system_clock)
 
     @classmethod
@@ -132,8 +132,8 @@ class Services:
             funds_tracking=FundsTrackingView(views),
             listings=ListingSearchView(views),
             tracking=TrackingView(views),
-            intent_tracking=IntentTrackingView(views),
             auction_views=AuctionsView(views),
+            intent_tracking=IntentTrackingView(views),
             clock=clock,
         )
 

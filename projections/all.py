@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from projections.accounts import AccountDirectoryProjection
+from projections.accounts.directory import AccountDirectoryProjection
 from projections.auctions import AuctionsProjection
-from projections.balances import BalancesProjection
+from projections.balances.projection import BalancesProjection
 from projections.base import Projection
-from projections.funds_tracking import FundsTrackingProjection
+from projections.funds_tracking.projection import FundsTrackingProjection
 from projections.intents import IntentTrackingProjection
-from projections.listings import ListingSearchProjection
-from projections.tracking import TrackingProjection
+from projections.listings.projection import ListingSearchProjection
+from projections.tracking.projection import TrackingProjection
 
 
 def all_projections() -> list[Projection]:

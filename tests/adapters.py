@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from domain.identity import PasswordHasher, SmsGateway
+from domain.accounts.identity import PasswordHasher, SmsGateway
 from interfaces.security import LoggingSms
 
 

@@ -5,19 +5,19 @@ says where it came from, source ``auction`` and the lot's id)."""
 from __future__ import annotations
 
 from domain import context
-from domain.account import Account
+from domain.accounts.account import Account
 from domain.auctions.lot import AuctionLot
 from domain.auctions.values import LotGoods
-from domain.contract_text import (
+from domain.catalog.listing import Listing
+from domain.errors import ConflictError
+from domain.trading.contract_text import (
     ContractFacts,
     ContractLine,
     ContractSource,
     DeliveryTerms,
     PaymentTerms,
 )
-from domain.errors import ConflictError
-from domain.listing import Listing
-from domain.services.orders import BREACH, SELLER_NAME
+from domain.trading.order_service import BREACH, SELLER_NAME
 from domain.values import Quantity
 
 SOURCE_KIND = "auction"  # the award contract's source: ContractSource("auction", str(lot id))

@@ -21,7 +21,7 @@ from uuid import UUID
 
 from domain import context
 from domain.access import require_buyer_permission, require_role
-from domain.account import Account, Certification
+from domain.accounts.account import Account, Certification
 from domain.auctions.composition import SOURCE_KIND, award_facts, lot_goods
 from domain.auctions.lot import AuctionLot
 from domain.auctions.replay import LotReplay, replay_lot
@@ -34,19 +34,19 @@ from domain.auctions.results import (
 )
 from domain.auctions.session import AuctionSession
 from domain.auctions.values import DEFAULT_DEPOSIT, LotState, LotTerms
+from domain.catalog.listing import Listing
+from domain.catalog.service import CatalogService
 from domain.context import Role
-from domain.contract import Contract
-from domain.contract_text import (
+from domain.errors import ConflictError, NotFoundError
+from domain.funds.account import FundsAccount
+from domain.funds.journal import deposit_locked
+from domain.funds.service import FundsService
+from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.trading.contract import Contract
+from domain.trading.contract_service import ContractService
+from domain.trading.contract_text import (
     ContractState,
 )
-from domain.errors import ConflictError, NotFoundError
-from domain.funds import FundsAccount
-from domain.journal import deposit_locked
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
-from domain.listing import Listing
-from domain.services.catalog import CatalogService
-from domain.services.contracts import ContractService
-from domain.services.funds import FundsService
 from domain.values import Money, Quantity, UnitPrice
 
 

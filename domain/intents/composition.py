@@ -4,20 +4,20 @@ intents: it receives ``ContractFacts`` through ``ContractService.generate_in``."
 
 from __future__ import annotations
 
-from domain.account import Account
-from domain.catalog import STANDARD_ATTRIBUTES, Catalog
-from domain.contract_text import (
+from domain.accounts.account import Account
+from domain.catalog.catalog import STANDARD_ATTRIBUTES, Catalog
+from domain.errors import ConflictError, ValidationError
+from domain.intents.intent import FuturesIntent
+from domain.intents.values import SpecificationTemplate
+from domain.ledger import UnitOfWork
+from domain.trading.contract_text import (
     ContractFacts,
     ContractLine,
     ContractSource,
     DeliveryTerms,
     PaymentTerms,
 )
-from domain.errors import ConflictError, ValidationError
-from domain.intents.intent import FuturesIntent
-from domain.intents.values import SpecificationTemplate
-from domain.ledger import UnitOfWork
-from domain.services.orders import BREACH, SELLER_NAME
+from domain.trading.order_service import BREACH, SELLER_NAME
 
 # Where made-to-order goods come from: the mill's production, not a stock warehouse.
 PRODUCTION = "期货生产 mill production"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.account import Account
+from domain.accounts.account import Account
 from domain.context import Cause
 from domain.intents.intent import FuturesIntent
 from domain.intents.values import STATE_LABELS, Review, ReviewLevel

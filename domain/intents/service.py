@@ -18,16 +18,16 @@ from uuid import UUID
 
 from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
-from domain.account import Account, Certification
+from domain.accounts.account import Account, Certification
 from domain.context import Actor, Role
-from domain.contract import Contract
 from domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from domain.intents.composition import contract_facts, template_in
 from domain.intents.intent import FuturesIntent
 from domain.intents.results import amount_of, describe, state_of
 from domain.intents.values import ReviewLevel, review_chain
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
-from domain.services.contracts import ContractService
+from domain.trading.contract import Contract
+from domain.trading.contract_service import ContractService
 from domain.values import Quantity, UnitPrice
 
 Result = dict[str, Any]

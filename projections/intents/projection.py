@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from domain.account import Account
+from domain.accounts.account import Account
 from domain.intents import FuturesIntent, IntentState
 from domain.intents.values import intent_number
 from domain.values import Quantity
 from projections.base import Projection, event_class, on
 from projections.database import Transaction
-from projections.tracking_rows import tonnes
-from projections.tracking_tables import insert_row, update_row, utc
+from projections.tracking.rows import tonnes
+from projections.tracking.tables import insert_row, update_row, utc
 
 CompanyBound = event_class(Account, "CompanyBound")
 ManagerBound = event_class(Account, "ManagerBound")

@@ -13,7 +13,7 @@ from uuid import UUID
 from domain.access import Scope
 from domain.intents import STATE_LABELS, IntentState
 from projections.database import Row, ViewDatabase
-from projections.tracking_rows import money, shape, tonnes
+from projections.tracking.rows import money, shape, tonnes
 
 SELECT = (
     "SELECT t.*, c.company_name FROM intent_tracking t "

@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 from domain import context
 from domain.auctions import LotTerms
 from domain.context import Actor, CommandContext, Role
-from domain.funds import PaymentPurpose
+from domain.funds.account import PaymentPurpose
 from domain.ledger import Outcome
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.scheduler import run_due

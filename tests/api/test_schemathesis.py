@@ -36,10 +36,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from domain.account import Account
+from domain.accounts.account import Account
+from domain.accounts.staff import StaffMember
 from domain.context import Role
 from domain.ledger import UnitOfWork
-from domain.staff import StaffMember
 from interfaces.api.app import create_app
 from interfaces.demo import COMPANIES, MEMBER_PHONE, STAFF, seed
 from interfaces.security import TokenClaims

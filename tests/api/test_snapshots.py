@@ -10,9 +10,9 @@ from uuid import UUID
 from eventsourcing.domain import Snapshot
 
 from domain.context import FrozenClock
-from domain.funds import FundsAccount
+from domain.funds.account import FundsAccount
+from domain.funds.service import FundsService
 from domain.ledger import CommandRunner, Ledger
-from domain.services.funds import FundsService
 from domain.values import Money
 from interfaces.config import Settings
 from tests.api.conftest import Api

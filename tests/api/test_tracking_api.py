@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.context import Role
-from domain.services.orders import PAYMENT_MINUTES
+from domain.trading.order_service import PAYMENT_MINUTES
 from interfaces.scheduler import run_due
 from tests.api.conftest import PASSWORD, Api
 from tests.api.trading_support import Stage, acting_as, stage

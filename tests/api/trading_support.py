@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from domain import context
-from domain.catalog import ProductAttributes
+from domain.catalog.catalog import ProductAttributes
 from domain.context import CommandContext, Role
 from domain.values import Money, Quantity, UnitPrice
 from tests.api.conftest import Api

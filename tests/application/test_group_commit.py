@@ -11,9 +11,9 @@ import pytest
 
 from domain.context import FrozenClock, Role
 from domain.errors import InsufficientFundsError
-from domain.funds import FundsAccount
+from domain.funds.account import FundsAccount
+from domain.funds.service import FundsService
 from domain.ledger import CommandRunner, Ledger
-from domain.services.funds import FundsService
 from domain.values import Money
 from interfaces.config import Settings
 from tests.projections.funds_story import START, acting, new_company

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.funds import FundsAccount
+from domain.funds.account import FundsAccount
 from domain.ledger import Ledger
 from interfaces.config import Settings
 from interfaces.wiring import Services

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from domain.account import Account, CompanyInfo, Contact
-from domain.funds import FundsAccount
+from domain.accounts.account import Account, CompanyInfo, Contact
+from domain.funds.account import FundsAccount
 from domain.ledger import Ledger
 from domain.values import Money
 from interfaces.config import Settings

@@ -15,10 +15,10 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain import context
-from domain.account import Account, CompanyInfo
+from domain.accounts.account import Account, CompanyInfo
 from domain.context import Actor, CommandContext, FrozenClock, Role
+from domain.funds.service import FundsService
 from domain.ledger import Ledger, UnitOfWork
-from domain.services.funds import FundsService
 from domain.values import Money
 
 START = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from domain.access import Scope
 from domain.context import Role
 from domain.values import Money, Quantity, UnitPrice
-from projections.funds_tracking import CompanyScope
-from projections.listing_search import ListingSearch
+from projections.funds_tracking.projection import CompanyScope
+from projections.listings.search import ListingSearch
 from tests.api import conftest as http
 from tests.api.conftest import Api
 from tests.api.trading_support import Stage, acting_as, stage

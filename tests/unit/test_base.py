@@ -9,7 +9,7 @@ from uuid import uuid4
 
 from domain import context
 from domain.context import Actor, CommandContext, FrozenClock, Role
-from domain.funds import FundsAccount
+from domain.funds.account import FundsAccount
 from domain.values import Money
 
 

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.account import CompanyInfo, Contact
+from domain.accounts.account import CompanyInfo, Contact
 from domain.context import Cause, Role
 from domain.values import Money, Quantity
 from interfaces.persistence.transcoder import OrjsonTranscoder

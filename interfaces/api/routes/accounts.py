@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 
 from domain.access import scope_of
-from domain.account import Certification, CompanyInfo, Contact
+from domain.accounts.account import Certification, CompanyInfo, Contact
 from interfaces.api.deps import Anyone, ReadsFrom, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import (

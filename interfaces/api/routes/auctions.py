@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 
 from domain.access import Scope, require_company_visible, require_role, scope_of
-from domain.account import Account
+from domain.accounts.account import Account
 from domain.auctions import LotState
 from domain.context import Actor, Role
 from domain.errors import NotFoundError

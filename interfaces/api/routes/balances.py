@@ -19,7 +19,7 @@ from domain.access import (
     require_role,
     scope_of,
 )
-from domain.account import Account
+from domain.accounts.account import Account
 from domain.context import Actor, Role
 from domain.errors import NotFoundError
 from domain.ledger import UnitOfWork
@@ -42,7 +42,7 @@ from interfaces.api.schemas.balances import (
 )
 from interfaces.reconcile import reconciler
 from interfaces.wiring import Services
-from projections.funds_tracking import CompanyScope
+from projections.funds_tracking.projection import CompanyScope
 
 READ_PROBLEMS = problems(*SIGNED_IN, *READS)
 me = APIRouter(prefix="/me", tags=["balances"], responses=READ_PROBLEMS)

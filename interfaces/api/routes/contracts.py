@@ -8,9 +8,9 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from domain.contract_text import ContractLine, DeliveryTerms, PaymentTerms
 from domain.errors import ValidationError
-from domain.fulfilment import Shipment, ShipmentLine
+from domain.trading.contract_text import ContractLine, DeliveryTerms, PaymentTerms
+from domain.trading.fulfilment import Shipment, ShipmentLine
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.api.deps import Anyone, SignedIn, Svc
 from interfaces.api.responses import (

@@ -41,7 +41,7 @@ from interfaces.api.schemas.catalog import (
     parse_price,
 )
 from interfaces.wiring import Services
-from projections.listing_search import ListingSearch
+from projections.listings.search import ListingSearch
 
 router = APIRouter(
     prefix="/listings", tags=["listings"], responses=problems(*SIGNED_IN, *COMMANDS, *READS)

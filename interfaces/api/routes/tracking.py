@@ -18,10 +18,10 @@ from pydantic import BaseModel
 
 from domain.access import Scope, scope_of
 from domain.context import Actor, CommandContext
-from domain.contract import STATE_LABELS, ContractState
-from domain.contract_settlement import InvoiceKind, ObjectionStatus
 from domain.errors import NotFoundError, ValidationError
-from domain.order import LABELS, OrderStatus, PaymentStatus, ShippingStatus
+from domain.trading.contract import STATE_LABELS, ContractState
+from domain.trading.order import LABELS, OrderStatus, PaymentStatus, ShippingStatus
+from domain.trading.settlement import InvoiceKind, ObjectionStatus
 from interfaces.api.deps import ReadsFrom, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import READS, SIGNED_IN, problems

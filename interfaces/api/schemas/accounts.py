@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.access import BUYER_PERMISSIONS
-from domain.account import Account, Certification, Member
+from domain.accounts.account import Account, Certification, Member
 from domain.context import Role
 from interfaces.api.schemas.common import Instant
 

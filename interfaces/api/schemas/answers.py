@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import AliasChoices, BaseModel, Field
 
-from domain.account import Certification
+from domain.accounts.account import Certification
 from domain.context import Role
 from interfaces.api.schemas.catalog import AttributesPublic, StockPublic
 from interfaces.api.schemas.common import Amount, CommandAnswer, Tonnage

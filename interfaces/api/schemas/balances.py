@@ -15,8 +15,8 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from interfaces.api.schemas.common import Amount, Instant, Tonnage
-from projections.balance_figures import BalanceFigures, JournalEntryRecord
-from projections.reconcile import Reconciliation
+from projections.balances.figures import BalanceFigures, JournalEntryRecord
+from projections.balances.reconcile import Reconciliation
 
 
 class CategoryBalance(BaseModel):

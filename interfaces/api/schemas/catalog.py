@@ -22,10 +22,10 @@ from pydantic import (
     model_validator,
 )
 
-from domain.catalog import ProductAttributes
+from domain.catalog.catalog import ProductAttributes
+from domain.catalog.listing import SaleTerms
+from domain.catalog.pricing import LevelPrice, RegionalDelta
 from domain.errors import ValidationError
-from domain.listing import SaleTerms
-from domain.pricing import LevelPrice, RegionalDelta
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.api.paging import LIMIT_DESCRIPTION, MAX_LIMIT, MAX_OFFSET, OFFSET_DESCRIPTION
 from interfaces.api.schemas.accounts import Strict

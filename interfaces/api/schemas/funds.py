@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from domain.errors import ValidationError
-from domain.funds import PaymentPurpose
+from domain.funds.account import PaymentPurpose
 from domain.values import Money
 from interfaces.api.schemas.accounts import Strict
 from interfaces.api.schemas.common import Amount

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BeforeValidator, Field
 
-from domain.contract_settlement import InvoiceKind, ObjectionKind
+from domain.trading.settlement import InvoiceKind, ObjectionKind
 from domain.values import Money, Quantity
 from interfaces.api.schemas.accounts import Strict
 

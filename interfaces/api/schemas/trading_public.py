@@ -8,9 +8,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from domain.contract import Contract
-from domain.fulfilment import Certificate
-from domain.order import LABELS, Order
+from domain.trading.contract import Contract
+from domain.trading.fulfilment import Certificate
+from domain.trading.order import LABELS, Order
 from domain.values import Quantity
 from interfaces.api.schemas.common import Amount, Instant, PerTonne, Tonnage
 from interfaces.api.schemas.tracking import ShipmentLinePublic

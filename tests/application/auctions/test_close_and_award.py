@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.auctions import AuctionLot
+from domain.catalog.listing import Listing
 from domain.context import SHANGHAI
-from domain.contract import Contract
 from domain.ledger import UnitOfWork
-from domain.listing import Listing
+from domain.trading.contract import Contract
 from domain.values import Money, UnitPrice
 from tests.api.auction_support import AuctionStage
 

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from domain.auctions import AuctionLot
 from domain.errors import DomainError
-from domain.funds import FundsAccount
+from domain.funds.account import FundsAccount
 from domain.ledger import UnitOfWork
 from domain.values import Money, UnitPrice
 from interfaces.reconcile import reconciler

@@ -1,0 +1,96 @@
+# mypy: disable-error-code="misc"
+# (self is typed as FundsAccount, a subclass of this mixin: mypy allows only supertypes there)
+"""Deposits (保证金) and breach penalties of a funds account.
+
+A deposit is topped up from unallocated money (or paid straight in), locked per auction while
+bidding, released after it, or forfeited to the seller under a breach notice (违约通知). A breach
+penalty can also be charged from the free deposit, unallocated money or a category. Each breach
+notice is charged once.
+
+These are commands of ``FundsAccount`` (a mixin, so the events stay on the aggregate class).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from domain.errors import ConflictError
+from domain.funds.journal import (
+    DEPOSIT_FREE,
+    SELLER_PENALTIES,
+    UNALLOCATED,
+    JournalEntry,
+    deposit_locked,
+    move,
+    require_amount,
+    require_text,
+    source_bucket,
+)
+from domain.values import Money
+
+if TYPE_CHECKING:
+    from domain.funds.account import FundsAccount
+
+
+class DepositCommands:
+    def deposit_locked_for(self: FundsAccount, auction_id: UUID) -> Money:
+        return self.balance(deposit_locked(auction_id))
+
+    def top_up_deposit(self: FundsAccount, amount: Money) -> JournalEntry:
+        """Move unallocated money to the free deposit (a payment can go there directly, too)."""
+        require_amount(amount)
+        entry = self._checked("deposit_top_up", move(UNALLOCATED, DEPOSIT_FREE, amount))
+        self._deposit_topped_up(entry=entry)
+        return entry
+
+    def lock_deposit(self: FundsAccount, auction_id: UUID, amount: Money) -> JournalEntry:
+        """Lock deposit for bidding in an auction (refused with insufficient_deposit)."""
+        require_amount(amount)
+        if self.deposit_locked_for(auction_id).is_positive():
+            raise ConflictError("deposit_already_locked", "Deposit is locked for it already.")
+        moves = move(DEPOSIT_FREE, deposit_locked(auction_id), amount)
+        entry = self._checked("deposit_locked", moves, reference=str(auction_id))
+        self._deposit_locked(auction_id=auction_id, entry=entry)
+        return entry
+
+    def release_deposit(self: FundsAccount, auction_id: UUID) -> JournalEntry:
+        locked = self._locked_or_refuse(auction_id)
+        moves = move(deposit_locked(auction_id), DEPOSIT_FREE, locked)
+        entry = self._checked("deposit_released", moves, reference=str(auction_id))
+        self._deposit_released(auction_id=auction_id, entry=entry)
+        return entry
+
+    def forfeit_deposit(self: FundsAccount, auction_id: UUID, breach_notice: str) -> JournalEntry:
+        """The locked deposit goes to the seller as a penalty, under a breach notice (违约通知)."""
+        notice = self._new_breach_notice(breach_notice)
+        locked = self._locked_or_refuse(auction_id)
+        moves = move(deposit_locked(auction_id), SELLER_PENALTIES, locked)
+        entry = self._checked("deposit_forfeited", moves, str(auction_id), notice)
+        self._deposit_forfeited(auction_id=auction_id, breach_notice=notice, entry=entry)
+        return entry
+
+    def charge_breach_penalty(
+        self: FundsAccount, amount: Money, breach_notice: str, source: str = "deposit"
+    ) -> JournalEntry:
+        """A breach penalty from the free deposit ("deposit"), "unallocated" or a category."""
+        require_amount(amount)
+        notice = self._new_breach_notice(breach_notice)
+        moves = move(source_bucket(source), SELLER_PENALTIES, amount)
+        entry = self._checked("breach_penalty", moves, reference=notice)
+        self._breach_penalty_charged(breach_notice=notice, entry=entry)
+        return entry
+
+    # helpers
+
+    def _locked_or_refuse(self: FundsAccount, auction_id: UUID) -> Money:
+        locked = self.deposit_locked_for(auction_id)
+        if not locked.is_positive():
+            raise ConflictError("deposit_not_locked", "No deposit is locked for this auction.")
+        return locked
+
+    def _new_breach_notice(self: FundsAccount, breach_notice: str) -> str:
+        notice = require_text(breach_notice, "breach_notice_required", "breach notice", 64)
+        if notice in self._breaches:
+            raise ConflictError("breach_notice_conflict", f"Breach {notice} is charged already.")
+        return notice

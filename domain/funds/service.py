@@ -1,0 +1,314 @@
+"""Funds commands: payments, allocation, transfers, refunds, deposits, rebates, credit line.
+
+Each public method is one command: check who may issue it, then ``runner.run(decide)`` loads the
+funds account(s), lets the aggregate decide, and saves everything touched in one atomic write.
+A funds account is opened lazily, on first use, for a company that exists.
+
+Other services compose funds into their own unit of work with the ``*_in(uow, ...)`` helpers
+(checkout reserves stock and funds in one save; an auction locks a bidder's deposit). Those do no
+access checks: the calling service has checked its own command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from domain import context
+from domain.access import require_buyer_permission, require_company_visible, require_role
+from domain.accounts.account import Account
+from domain.context import Actor, Role
+from domain.errors import ConflictError, ForbiddenError, NotFoundError
+from domain.funds.account import FundsAccount, PaymentPurpose
+from domain.funds.composition import FundsComposition
+from domain.funds.results import (
+    Result,
+    as_result,
+    credit_result,
+    entry_result,
+    record_result,
+)
+from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.values import Money
+
+DEFAULT_CATEGORIES = frozenset({"HRC", "PLATE", "WIRE", "SECTION", "COLD", "REBAR"})
+
+
+@dataclass(frozen=True)
+class CompanyRef:
+    company_id: UUID
+    manager_id: UUID | None
+
+
+CompanyLookup = Callable[[UnitOfWork, UUID], CompanyRef | None]
+
+
+def account_lookup(uow: UnitOfWork, company_id: UUID) -> CompanyRef | None:
+    """Companies are customer accounts: the account id is the company id."""
+    account = uow.find(Account, company_id)
+    return None if account is None else CompanyRef(company_id, account.manager_id)
+
+
+class FundsService(FundsComposition):
+    def __init__(
+        self,
+        runner: CommandRunner,
+        known_categories: Iterable[str] = DEFAULT_CATEGORIES,
+        companies: CompanyLookup = account_lookup,
+    ) -> None:
+        self.runner = runner
+        self.known_categories = frozenset(known_categories)
+        self.companies = companies
+
+    # ---- payments and allocation -------------------------------------------------------
+    def record_payment(
+        self,
+        company_id: UUID,
+        amount: Money,
+        bank_reference: str,
+        category: str | None = None,
+        purpose: PaymentPurpose = PaymentPurpose.FUNDS,
+    ) -> Outcome[Result]:
+        """The same bank reference twice is one payment: the repeat returns the first result."""
+        require_role(_actor(), Role.FINANCE)
+        self._check_category(category)
+
+        def decide(uow: UnitOfWork) -> Result:
+            funds = self.open_in(uow, company_id)
+            reference = bank_reference.strip() if isinstance(bank_reference, str) else ""
+            first = funds.payment(reference)
+            if first is not None and (first.amount, first.category, first.purpose) == (
+                amount,
+                category,
+                purpose,
+            ):
+                return record_result(company_id, first)
+            payment = funds.record_payment(amount, bank_reference, category, purpose)
+            if not uow.claim("bank_reference", payment.bank_reference, funds.id):
+                raise ConflictError(
+                    "bank_reference_conflict",
+                    f"Bank reference {reference} was recorded for another company.",
+                )
+            return record_result(company_id, payment)
+
+        return self.runner.run(decide)
+
+    def allocate(self, company_id: UUID, amount: Money, category: str) -> Outcome[Result]:
+        require_role(_actor(), Role.FINANCE)
+        self._check_category(category)
+        return self._on_account(company_id, lambda f: f.allocate(amount, category))
+
+    # ---- transfers ---------------------------------------------------------------------
+    def request_transfer(
+        self,
+        company_id: UUID,
+        amount: Money,
+        source: str,
+        to_category: str | None = None,
+        to_company_id: UUID | None = None,
+        memo: str = "",
+    ) -> Outcome[Result]:
+        _require_buyer(_actor(), company_id, "refunds.request")
+        self._check_source(source)
+        self._check_category(to_category)
+
+        def decide(uow: UnitOfWork) -> Result:
+            funds = self.open_in(uow, company_id)
+            if (
+                to_company_id is not None
+                and to_company_id != company_id
+                and self.companies(uow, to_company_id) is None
+            ):
+                raise NotFoundError("account")
+            request = funds.request_transfer(amount, source, to_category, to_company_id, memo)
+            return record_result(funds.company_id, request)
+
+        return self.runner.run(decide)
+
+    def approve_transfer(self, company_id: UUID, transfer_id: UUID) -> Outcome[Result]:
+        """Moves the money; to another company's account in the same atomic save."""
+        require_role(_actor(), Role.FINANCE)
+
+        def decide(uow: UnitOfWork) -> Result:
+            funds = self._existing_in(uow, company_id)
+            request = funds.approve_transfer(transfer_id)
+            if request.to_company_id != company_id:
+                target = self.open_in(uow, request.to_company_id)
+                target.receive_transfer(request, company_id)
+            return record_result(funds.company_id, request)
+
+        return self.runner.run(decide)
+
+    def reject_transfer(self, company_id: UUID, transfer_id: UUID, reason: str) -> Outcome[Result]:
+        require_role(_actor(), Role.FINANCE)
+        return self._on_existing(company_id, lambda f: f.reject_transfer(transfer_id, reason))
+
+    # ---- refunds -----------------------------------------------------------------------
+    def request_refund(
+        self, company_id: UUID, amount: Money, source: str = "unallocated", memo: str = ""
+    ) -> Outcome[Result]:
+        """Free money only: ``source`` is "unallocated", "deposit" or a category code."""
+        _require_buyer(_actor(), company_id, "refunds.request")
+        self._check_source(source)
+        return self._on_account(company_id, lambda f: f.request_refund(amount, source, memo))
+
+    def approve_refund(self, company_id: UUID, refund_id: UUID) -> Outcome[Result]:
+        require_role(_actor(), Role.FINANCE)
+        return self._on_existing(company_id, lambda f: f.approve_refund(refund_id))
+
+    def reject_refund(self, company_id: UUID, refund_id: UUID, reason: str) -> Outcome[Result]:
+        require_role(_actor(), Role.FINANCE)
+        return self._on_existing(company_id, lambda f: f.reject_refund(refund_id, reason))
+
+    def mark_refund_paid(
+        self, company_id: UUID, refund_id: UUID, bank_reference: str
+    ) -> Outcome[Result]:
+        require_role(_actor(), Role.FINANCE)
+        return self._on_existing(
+            company_id, lambda f: f.mark_refund_paid(refund_id, bank_reference)
+        )
+
+    # ---- deposits, rebates, penalties --------------------------------------------------
+    def top_up_deposit(self, company_id: UUID, amount: Money) -> Outcome[Result]:
+        """From unallocated money; the buyer's own decision, so no approval is needed."""
+        _require_finance_or_buyer(_actor(), company_id, "deposits.manage")
+        return self._on_account(company_id, lambda f: f.top_up_deposit(amount))
+
+    def credit_rebate(self, company_id: UUID, amount: Money, reference: str) -> Outcome[Result]:
+        """返利调账. The same reference again with the same amount returns the first result."""
+        require_role(_actor(), Role.FINANCE)
+
+        def decide(uow: UnitOfWork) -> Result:
+            funds = self.open_in(uow, company_id)
+            first_id = funds.rebate_entry(reference) if isinstance(reference, str) else None
+            first = next((e for e in funds.journal if e.entry_id == first_id), None)
+            if first is not None and first.delta("rebate") == amount.amount:
+                return entry_result(funds, first)
+            return entry_result(funds, funds.credit_rebate(amount, reference))
+
+        return self.runner.run(decide)
+
+    def charge_breach_penalty(
+        self, company_id: UUID, amount: Money, breach_notice: str, source: str = "deposit"
+    ) -> Outcome[Result]:
+        require_role(_actor(), Role.FINANCE, Role.SYSTEM)
+
+        def decide(uow: UnitOfWork) -> Result:
+            entry = self.charge_breach_penalty_in(uow, company_id, amount, breach_notice, source)
+            return entry_result(self._existing_in(uow, company_id), entry)
+
+        return self.runner.run(decide)
+
+    # ---- credit line -------------------------------------------------------------------
+    def set_credit_line(
+        self,
+        company_id: UUID,
+        limit: Money,
+        billing_day: int,
+        repayment_day: int,
+        grace_days: int,
+        late_fee_rate: Decimal,
+    ) -> Outcome[Result]:
+        require_role(_actor(), Role.FINANCE)
+
+        def decide(uow: UnitOfWork) -> Result:
+            funds = self.open_in(uow, company_id)
+            funds.set_credit_line(limit, billing_day, repayment_day, grace_days, late_fee_rate)
+            return credit_result(funds)
+
+        return self.runner.run(decide)
+
+    def close_credit_line(self, company_id: UUID) -> Outcome[Result]:
+        require_role(_actor(), Role.FINANCE)
+
+        def close(funds: FundsAccount) -> Result:
+            funds.close_credit_line()
+            return credit_result(funds)
+
+        return self._on_existing(company_id, close)
+
+    def repay_credit(self, company_id: UUID, amount: Money) -> Outcome[Result]:
+        """From unallocated money (a payment with purpose REPAYMENT repays directly)."""
+        _require_finance_or_buyer(_actor(), company_id, "refunds.request")
+
+        def repay(funds: FundsAccount) -> Result:
+            entry = funds.repay_credit(amount)
+            return {**credit_result(funds), "entry_id": entry.entry_id}
+
+        return self._on_existing(company_id, repay)
+
+    def issue_credit_bill(self, company_id: UUID) -> Outcome[Result]:
+        """The scheduler's daily call: bills once per billing day, idempotent."""
+        require_role(_actor(), Role.SYSTEM, Role.FINANCE)
+
+        def bill(funds: FundsAccount) -> Result:
+            issued = funds.issue_credit_bill()
+            return {**credit_result(funds), "bill_id": issued.bill_id if issued else None}
+
+        return self._on_existing(company_id, bill)
+
+    def assess_credit(self, company_id: UUID) -> Outcome[Result]:
+        """The scheduler's daily call: freeze overdue lines, charge late fees, unfreeze."""
+        require_role(_actor(), Role.SYSTEM, Role.FINANCE)
+
+        def assess(funds: FundsAccount) -> Result:
+            fees = funds.assess_credit()
+            return {**credit_result(funds), "late_fees": [e.entry_id for e in fees]}
+
+        return self._on_existing(company_id, assess)
+
+    # ---- queries -----------------------------------------------------------------------
+    def statement(self, company_id: UUID) -> Result:
+        """Balances of one account from its history (dashboards read the balances view)."""
+        uow = UnitOfWork(self.runner.app)
+        self._require_visible(uow, company_id)
+        funds = uow.find(FundsAccount, FundsAccount.id_for(company_id))
+        if funds is None:
+            return {"company_id": company_id, "balances": {}, "financial_balance": Decimal("0.00")}
+        return {
+            **entry_result(funds, None),
+            "financial_balance": funds.financial_balance().amount,
+            "available_to_order": funds.available_to_order().amount,
+            **credit_result(funds),
+        }
+
+    # ---- helpers -----------------------------------------------------------------------
+    def _on_account(
+        self, company_id: UUID, command: Callable[[FundsAccount], Any]
+    ) -> Outcome[Result]:
+        return self.runner.run(lambda uow: as_result(self.open_in(uow, company_id), command))
+
+    def _on_existing(
+        self, company_id: UUID, command: Callable[[FundsAccount], Any]
+    ) -> Outcome[Result]:
+        return self.runner.run(lambda uow: as_result(self._existing_in(uow, company_id), command))
+
+    def _require_visible(self, uow: UnitOfWork, company_id: UUID) -> None:
+        actor = _actor()
+        if actor.role.is_buyer:
+            require_buyer_permission(actor, company_id, "funds.view")
+            return
+        company = self.companies(uow, company_id)
+        if company is None:
+            raise NotFoundError("account")
+        require_company_visible(actor, company_id, company.manager_id)
+
+
+def _actor() -> Actor:
+    return context.current().actor
+
+
+def _require_buyer(actor: Actor, company_id: UUID, permission: str) -> None:
+    if not actor.role.is_buyer:
+        raise ForbiddenError("Only the customer's own users make this request.")
+    require_buyer_permission(actor, company_id, permission)
+
+
+def _require_finance_or_buyer(actor: Actor, company_id: UUID, permission: str) -> None:
+    if actor.role.is_buyer:
+        require_buyer_permission(actor, company_id, permission)
+    else:
+        require_role(actor, Role.FINANCE)

@@ -1,0 +1,1 @@
+"""funds_tracking."""
