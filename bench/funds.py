@@ -37,6 +37,7 @@ from domain.funds.service import FundsService
 from domain.ledger import CommandRunner, Ledger
 from domain.values import Money
 from interfaces.config import Settings
+from projections.backends import open_views
 from projections.balances.projection import BalancesProjection
 from projections.base import Projection
 from projections.database import ViewDatabase
@@ -93,7 +94,7 @@ def catch_up_rate(ledger: Ledger, views: ViewDatabase, projection: Projection) -
 
 def measure(settings: Settings, seconds: float) -> None:
     ledger = Ledger(env=settings.eventsourcing_env(create_table=True))
-    views = ViewDatabase.from_settings(settings)
+    views = open_views(settings)
     funds = FundsService(CommandRunner(ledger))
     companies = open_companies(ledger, CLIENTS * PER_CLIENT)
     pools = [companies[i * PER_CLIENT : (i + 1) * PER_CLIENT] for i in range(CLIENTS)]

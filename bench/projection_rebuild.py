@@ -21,8 +21,9 @@ import psycopg
 
 from domain.ledger import Ledger
 from interfaces.config import Settings
+from projections.backends import open_views
 from projections.base import Projection
-from projections.database import Transaction, ViewDatabase
+from projections.database import Transaction
 from projections.runner import ProjectionRunner
 from tests.projections.sample import Widget, WidgetProjection
 
@@ -46,7 +47,7 @@ def write(ledger: Ledger, events: int, per_widget: int = 50) -> None:
 
 def measure(settings: Settings, events: int, batch_sizes: list[int]) -> None:
     ledger = Ledger(env=settings.eventsourcing_env())
-    db = ViewDatabase.from_settings(settings)
+    db = open_views(settings)
     write(ledger, events)
     print(f"{settings.persistence}: {ledger.head()} events")
     for projection in (NoopProjection(), WidgetProjection()):

@@ -32,6 +32,7 @@ from interfaces.security import Argon2Passwords, LoggingSms, SignInThrottle, Tok
 from projections.accounts.directory import AccountDirectoryView
 from projections.all import all_projections
 from projections.auctions import AuctionsView
+from projections.backends import open_views
 from projections.balances.projection import BalancesView
 from projections.database import ViewDatabase
 from projections.funds_tracking.projection import FundsTrackingView
@@ -103,7 +104,7 @@ class Services:
         hasher = hasher or Argon2Passwords(settings.password_hash_cost)
         sms = sms or LoggingSms()
         logins = NewLogins(runner, hasher)  # one for every service that creates a login
-        views = ViewDatabase.from_settings(settings)
+        views = open_views(settings)
         funds, catalog = FundsService(runner), CatalogService(runner)
         contracts = ContractService(runner, catalog, funds)
         auctions = AuctionService(runner, catalog, funds, contracts)

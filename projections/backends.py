@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 from psycopg import sql
@@ -152,3 +152,26 @@ class SQLiteViewDatabase(ViewDatabase):
                 conn.close()
             self._readers.clear()
             self._all_readers.clear()
+
+
+class ViewSettings(Protocol):
+    """What ``open_views`` reads (``interfaces.config.Settings`` fits; not imported here)."""
+
+    @property
+    def persistence(self) -> str: ...
+
+    @property
+    def sqlite_path(self) -> Path: ...
+
+    @property
+    def postgres(self) -> Any: ...
+
+
+def open_views(settings: ViewSettings, pool_size: int | None = None) -> ViewDatabase:
+    """The read models' database: PostgreSQL (the event store's database and schema), or a
+    SQLite file beside the embedded store."""
+    if settings.persistence == "postgres":
+        default = int(getattr(settings.postgres, "pool_size", 4))
+        size = default if pool_size is None else pool_size
+        return PostgresViewDatabase(settings.postgres.conninfo(), size)
+    return SQLiteViewDatabase(Path(settings.sqlite_path).with_suffix(".views.db"))

@@ -31,7 +31,6 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal, Protocol
 from uuid import UUID
 
@@ -71,19 +70,6 @@ def to_decimal(value: Any) -> Decimal | None:
 def to_uuid(value: Any) -> UUID | None:
     """A stored id as a UUID (UUID on PostgreSQL, TEXT on SQLite)."""
     return value if value is None or isinstance(value, UUID) else UUID(str(value))
-
-
-class _Settings(Protocol):
-    """What ``from_settings`` reads (``interfaces.config.Settings`` fits; not imported here)."""
-
-    @property
-    def persistence(self) -> str: ...
-
-    @property
-    def sqlite_path(self) -> Path: ...
-
-    @property
-    def postgres(self) -> Any: ...
 
 
 class Transaction:
@@ -161,27 +147,6 @@ class Snapshot:
 
 class ViewDatabase(ABC):
     dialect: Dialect
-
-    @staticmethod
-    def postgres(conninfo: str, pool_size: int = 4) -> ViewDatabase:
-        from projections.backends import PostgresViewDatabase
-
-        return PostgresViewDatabase(conninfo, pool_size)
-
-    @staticmethod
-    def sqlite(path: str | Path) -> ViewDatabase:
-        from projections.backends import SQLiteViewDatabase
-
-        return SQLiteViewDatabase(Path(path))
-
-    @staticmethod
-    def from_settings(settings: _Settings, pool_size: int | None = None) -> ViewDatabase:
-        """PostgreSQL (the event store's database and schema) or a SQLite file beside the store."""
-        if settings.persistence == "postgres":
-            default = int(getattr(settings.postgres, "pool_size", 4))
-            size = default if pool_size is None else pool_size
-            return ViewDatabase.postgres(settings.postgres.conninfo(), size)
-        return ViewDatabase.sqlite(Path(settings.sqlite_path).with_suffix(".views.db"))
 
     @abstractmethod
     def transaction(self) -> Any:

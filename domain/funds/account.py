@@ -1,9 +1,9 @@
 """FundsAccount: one double-entry ledger per customer company (SPEC "Funds").
 
 Every change of money is one balanced ``JournalEntry`` (``domain/funds/journal.py`` lists the
-buckets and the sign convention: positive = the customer's money in that bucket, ``credit.used`` ≤ 0 is
-minus the debt, the ``seller.*`` counter-accounts mirror it, so an account's buckets always sum to
-zero). No bucket but ``credit.used`` and ``seller.*`` is ever negative: every entry is checked
+buckets and the sign convention: positive = the customer's money in that bucket, ``credit.used`` ≤ 0
+is minus the debt, the ``seller.*`` counter-accounts mirror it, so an account's buckets always sum
+to zero). No bucket but ``credit.used`` and ``seller.*`` is ever negative: every entry is checked
 against the balances before its event is recorded.
 
 The commands live beside their records: payments, allocation and rebates here;

@@ -2,8 +2,8 @@
 the journal (every entry with its lines).
 
 Fed by the FundsAccount events (``domain.funds.account:FundsAccount.<Event>``). A bucket changes
-only by the lines of the journal ``entry`` an event carries, exactly as in ``FundsAccount._post``: any
-FundsAccount event with an ``entry`` posts it (so a new kind of entry needs no new handler), and
+only by the lines of the journal ``entry`` an event carries, exactly as in ``FundsAccount._post``:
+any FundsAccount event with an ``entry`` posts it (so a new kind of entry needs no new handler), and
 the handlers below add what else an event says (a reservation, a credit line, a bill).
 
 Tables:

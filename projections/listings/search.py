@@ -1,9 +1,9 @@
 """Searching the listing view (现货资源): filters, region pricing and paging over the tables the
 ListingSearchProjection keeps (projections/listings/projection.py). SQL compares and sorts only
-integers (cents, nanometres), never decimal text. A filter's bound is turned into an integer exactly,
-however large it is, and one beyond what a 64-bit column can hold is narrowed to the largest it
-can (every stored value is far inside that range), so any ListingSearch is answered, never
-refused with an overflow."""
+integers (cents, nanometres), never decimal text. A filter's bound is turned into an integer
+exactly, however large it is, and one beyond what a 64-bit column can hold is narrowed to the
+largest it can (every stored value is far inside that range), so any ListingSearch is answered,
+never refused with an overflow."""
 
 from __future__ import annotations
 

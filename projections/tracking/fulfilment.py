@@ -2,8 +2,8 @@
 invoices and objections, as they land on a contract's history.
 
 ``FulfilmentTracking`` is a mixin of ``TrackingProjection``
-(``projections/tracking/projection.py``): its ``@on`` handlers become the projection's. Each does to the rows what the Contract's applier does
-to its state (``domain/trading/contract.py``).
+(``projections/tracking/projection.py``): its ``@on`` handlers become the projection's. Each does to
+the rows what the Contract's applier does to its state (``domain/trading/contract.py``).
 """
 
 from __future__ import annotations

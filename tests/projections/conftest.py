@@ -10,6 +10,7 @@ import pytest
 
 from domain.ledger import Ledger
 from interfaces.config import Settings
+from projections.backends import open_views
 from projections.database import ViewDatabase
 from tests.projections.sample import Widget
 
@@ -25,7 +26,7 @@ def ledger(settings: Settings) -> Iterator[Ledger]:
 
 @pytest.fixture
 def db(settings: Settings) -> Iterator[ViewDatabase]:
-    views = ViewDatabase.from_settings(settings)
+    views = open_views(settings)
     yield views
     views.close()
 

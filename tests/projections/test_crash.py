@@ -14,6 +14,7 @@ from typing import Any
 
 from domain.ledger import Ledger
 from interfaces.config import Settings
+from projections.backends import open_views
 from projections.base import all_tracking
 from projections.database import ViewDatabase
 from projections.runner import ProjectionRunner
@@ -101,7 +102,7 @@ def test_concurrent_runners_never_apply_a_batch_twice(
     errors: list[BaseException] = []
 
     def run() -> None:
-        db = ViewDatabase.from_settings(settings, pool_size=2)  # a pool/connection of its own
+        db = open_views(settings, pool_size=2)  # a pool/connection of its own
         try:
             ProjectionRunner(ledger, db, [WidgetProjection()], batch_size=20).catch_up()
         except BaseException as exc:
@@ -115,7 +116,7 @@ def test_concurrent_runners_never_apply_a_batch_twice(
     for thread in threads:
         thread.join(60)
     assert errors == []
-    db = ViewDatabase.from_settings(settings)
+    db = open_views(settings)
     try:
         assert read_totals(db) == expected_totals(widgets)
         counted = db.query("SELECT SUM(events) AS n FROM widget_event_counts")[0]["n"]

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 from domain.ledger import Ledger
+from projections.backends import PostgresViewDatabase, SQLiteViewDatabase
 from projections.database import ViewDatabase
 from projections.runner import ProjectionRunner
 from tests.projections.sample import SlowWidgetProjection
@@ -21,8 +23,8 @@ from tests.projections.sample import SlowWidgetProjection
 
 def views(config: dict[str, Any]) -> ViewDatabase:
     if "postgres" in config:
-        return ViewDatabase.postgres(config["postgres"])
-    return ViewDatabase.sqlite(config["sqlite"])
+        return PostgresViewDatabase(config["postgres"])
+    return SQLiteViewDatabase(Path(config["sqlite"]))
 
 
 def main(mode: str, config: dict[str, Any]) -> None:
