@@ -9,8 +9,10 @@ against the balances before its event is recorded.
 The commands live beside their records: payments, allocation and rebates here;
 deposits and breach penalties in ``domain/funds/deposits.py``; reservations in
 ``domain/funds/reservations.py``; transfers and refunds (with their holds) in
-``domain/funds/requests.py``; the credit line in ``domain/funds/credit.py``. All events are defined
-here, on the aggregate, so their topics are ``domain.funds.account:FundsAccount.<Event>``.
+``domain/funds/requests.py``; the credit line in ``domain/funds/credit.py``. Each of those is a
+mixin over ``FundsState`` (``domain/funds/state.py``: the shared state and helpers) that declares
+its own state and appliers; none imports this module. All events are defined here, on the
+aggregate, so their topics are ``domain.funds.account:FundsAccount.<Event>``.
 
 Financial balance (财务余额) = money paid in and not yet spent or refunded = unallocated +
 categories + held (requested transfers/refunds) + deposit (free and locked) + the cash part of
@@ -46,9 +48,7 @@ from domain.funds.journal import (
     UNALLOCATED,
     JournalEntry,
     category,
-    check_entry,
     is_customer_cash,
-    make_entry,
     move,
     require_amount,
     require_text,
@@ -64,7 +64,6 @@ from domain.ledger import stable_id
 from domain.values import Money
 
 _ZERO = Decimal("0.00")
-MAX_MEMO = 200
 
 
 class PaymentPurpose(Enum):
@@ -100,26 +99,24 @@ class FundsAccount(
 
     @event("Opened")
     def __init__(self, company_id: UUID) -> None:
+        # the types of the parts' state are declared on them (FundsState and the mixins)
         self.company_id = company_id
-        self.credit_line: CreditLine | None = None
-        self._balances: dict[str, Decimal] = {}
-        self._journal: list[JournalEntry] = []
+        self.credit_line = None
+        self._balances = {}
+        self._journal = []
         self._payments: dict[str, PaymentRecord] = {}
-        self._reservations: dict[UUID, Reservation] = {}
-        self._transfers: dict[UUID, TransferRequest] = {}
-        self._received: set[UUID] = set()
-        self._refunds: dict[UUID, RefundRequest] = {}
+        self._reservations = {}
+        self._transfers = {}
+        self._received = set()
+        self._refunds = {}
         self._rebates: dict[str, UUID] = {}  # reference → entry id
-        self._breaches: dict[str, UUID] = {}  # breach notice → entry id
-        self._bills: list[Bill] = []
-        self._fees_through: dict[UUID, date] = {}  # bill → last day a late fee covers
-        self._debt_added = _ZERO  # all debt ever added (draws, fees): what bills are paid from
+        self._breaches = {}
+        self._bills = []
+        self._fees_through = {}
+        self._debt_added = _ZERO
         self._compensations: dict[str, UUID] = {}  # "objection:<id>" / "return:<id>" → entry
 
-    # queries
-
-    def balance(self, bucket: str) -> Money:
-        return Money(self._balances.get(bucket, _ZERO))
+    # queries (``balance(bucket)`` is FundsState's)
 
     def balances(self) -> dict[str, Money]:
         """Every bucket that holds something, by name."""
@@ -217,21 +214,7 @@ class FundsAccount(
         self._compensated(key=key, entry=entry)
         return entry
 
-    # helpers
-
-    def _checked(
-        self, kind: str, moves: list[tuple[str, Money]], memo: str = "", reference: str = ""
-    ) -> JournalEntry:
-        """The entry for these moves, refused unless it balances and every bucket stays legal."""
-        entry = make_entry(kind, moves, memo, reference)
-        check_entry(self._balances, entry)
-        return entry
-
-    @staticmethod
-    def _memo(memo: str) -> str:
-        if not isinstance(memo, str) or len(memo) > MAX_MEMO:
-            raise ValidationError("invalid_memo", f"A memo is text of at most {MAX_MEMO} chars.")
-        return memo.strip()
+    # helpers of the appliers (``_checked`` and ``_memo`` are FundsState's)
 
     def _set_transfer(self, transfer_id: UUID, status: RequestStatus, reason: str = "") -> None:
         self._transfers[transfer_id] = replace(

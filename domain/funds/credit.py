@@ -1,5 +1,3 @@
-# mypy: disable-error-code="misc"
-# (self is typed as FundsAccount, a subclass of this mixin: mypy allows only supertypes there)
 """The credit line of a funds account: its terms, bills and the date arithmetic behind them.
 
 The debt is ``-balance("credit.used")``. A negative ``credit.used`` line adds debt (a draw for a
@@ -22,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from domain import context
@@ -35,10 +32,8 @@ from domain.funds.journal import (
     move,
     require_amount,
 )
+from domain.funds.state import FundsState
 from domain.values import CENT, Money
-
-if TYPE_CHECKING:
-    from domain.funds.account import FundsAccount
 
 MAX_LATE_FEE_RATE = Decimal("0.01")  # 1 % a day is already usury; more is a typo
 MAX_GRACE_DAYS = 90
@@ -148,11 +143,17 @@ def late_fee(remaining: Money, rate: Decimal, days: int) -> Money:
     return Money((remaining.amount * rate * days).quantize(CENT, ROUND_HALF_UP))
 
 
-class CreditCommands:
-    """The credit-line commands and queries of ``FundsAccount`` (a mixin: events stay there)."""
+class CreditCommands(FundsState):
+    """The credit-line commands and queries of ``FundsAccount`` (a mixin over ``FundsState``:
+    the events stay on the aggregate class, whose ``@event`` appliers override the stubs below).
+    """
+
+    credit_line: CreditLine | None
+    _bills: list[Bill]
+    _fees_through: dict[UUID, date]  # bill → last day a late fee covers
 
     def set_credit_line(
-        self: FundsAccount,
+        self,
         limit: Money,
         billing_day: int,
         repayment_day: int,
@@ -164,13 +165,13 @@ class CreditCommands:
         self._credit_line_set(terms=terms)
         return self._require_line()
 
-    def close_credit_line(self: FundsAccount) -> None:
+    def close_credit_line(self) -> None:
         """No more draws; the debt stays and is billed and repaid as before."""
         if self.credit_line is None or not self.credit_line.open:
             raise ConflictError("credit_line_not_open", "There is no open credit line.")
         self._credit_line_closed()
 
-    def repay_credit(self: FundsAccount, amount: Money) -> JournalEntry:
+    def repay_credit(self, amount: Money) -> JournalEntry:
         """Repay the line from unallocated money (a payment can repay directly, too)."""
         require_amount(amount)
         entry = self._checked("credit_repaid", move(UNALLOCATED, CREDIT_USED, amount))
@@ -178,7 +179,7 @@ class CreditCommands:
         self._unfreeze_if_nothing_overdue()
         return entry
 
-    def issue_credit_bill(self: FundsAccount) -> Bill | None:
+    def issue_credit_bill(self) -> Bill | None:
         """On or after the billing day: bill the debt added in the period (once; None if done
         or nothing to bill)."""
         line = self._require_line()
@@ -196,7 +197,7 @@ class CreditCommands:
         self._credit_billed(bill=bill)
         return bill
 
-    def assess_credit(self: FundsAccount) -> tuple[JournalEntry, ...]:
+    def assess_credit(self) -> tuple[JournalEntry, ...]:
         """Daily: freeze the line while a bill is overdue, charge late fees for the overdue days
         not charged yet, unfreeze when nothing is overdue. Running it twice a day changes
         nothing the second time."""
@@ -228,10 +229,10 @@ class CreditCommands:
 
     # queries
 
-    def credit_used(self: FundsAccount) -> Money:
+    def credit_used(self) -> Money:
         return -self.balance(CREDIT_USED)
 
-    def credit_available(self: FundsAccount) -> Money:
+    def credit_available(self) -> Money:
         """Unused credit, when the line is open, not frozen and no bill is overdue."""
         line = self.credit_line
         if line is None or not line.open or self._credit_blocked():
@@ -239,14 +240,14 @@ class CreditCommands:
         return max(Money.zero(), line.terms.limit - self.credit_used())
 
     @property
-    def bills(self: FundsAccount) -> tuple[Bill, ...]:
+    def bills(self) -> tuple[Bill, ...]:
         return tuple(self._bills)
 
-    def bill_remaining(self: FundsAccount, bill: Bill) -> Money:
+    def bill_remaining(self, bill: Bill) -> Money:
         reduced = self._debt_added - self.credit_used().amount
         return bill_remaining(bill, reduced)
 
-    def overdue_bills(self: FundsAccount) -> tuple[Bill, ...]:
+    def overdue_bills(self) -> tuple[Bill, ...]:
         if self.credit_line is None:
             return ()
         today = context.current().today()
@@ -259,18 +260,18 @@ class CreditCommands:
 
     # helpers
 
-    def _require_line(self: FundsAccount) -> CreditLine:
+    def _require_line(self) -> CreditLine:
         if self.credit_line is None:
             raise ConflictError("no_credit_line", "This account has no credit line.")
         return self.credit_line
 
-    def _credit_blocked(self: FundsAccount) -> bool:
+    def _credit_blocked(self) -> bool:
         """Frozen, or a bill is overdue and the scheduler has not recorded the freeze yet."""
         return self.credit_line is not None and (
             self.credit_line.frozen or bool(self.overdue_bills())
         )
 
-    def _split_with_credit(self: FundsAccount, bucket: str, amount: Money) -> tuple[Money, Money]:
+    def _split_with_credit(self, bucket: str, amount: Money) -> tuple[Money, Money]:
         """How much of an amount the bucket pays and how much is drawn on credit."""
         have = self.balance(bucket)
         cash = min(have, amount)
@@ -291,7 +292,30 @@ class CreditCommands:
                 )
         return cash, credit
 
-    def _unfreeze_if_nothing_overdue(self: FundsAccount) -> None:
+    def _unfreeze_if_nothing_overdue(self) -> None:
         line = self.credit_line
         if line is not None and line.frozen and not self.overdue_bills():
             self._credit_line_unfrozen()
+
+    # appliers: the ``@event`` methods of FundsAccount
+
+    def _credit_line_set(self, terms: CreditTerms) -> None:
+        raise NotImplementedError
+
+    def _credit_line_closed(self) -> None:
+        raise NotImplementedError
+
+    def _credit_billed(self, bill: Bill) -> None:
+        raise NotImplementedError
+
+    def _credit_repaid(self, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _late_fee_charged(self, bill_id: UUID, through: date, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _credit_line_frozen(self, bill_ids: tuple[UUID, ...], reason: str) -> None:
+        raise NotImplementedError
+
+    def _credit_line_unfrozen(self) -> None:
+        raise NotImplementedError

@@ -1,5 +1,3 @@
-# mypy: disable-error-code="misc"
-# (self is typed as FundsAccount, a subclass of this mixin: mypy allows only supertypes there)
 """Deposits (保证金) and breach penalties of a funds account.
 
 A deposit is topped up from unallocated money (or paid straight in), locked per auction while
@@ -7,12 +5,12 @@ bidding, released after it, or forfeited to the seller under a breach notice (�
 penalty can also be charged from the free deposit, unallocated money or a category. Each breach
 notice is charged once.
 
-These are commands of ``FundsAccount`` (a mixin, so the events stay on the aggregate class).
+These are commands of ``FundsAccount`` (a mixin over ``FundsState``): the events stay on the
+aggregate class, whose ``@event`` appliers override the stubs declared here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.errors import ConflictError
@@ -27,24 +25,24 @@ from domain.funds.journal import (
     require_text,
     source_bucket,
 )
+from domain.funds.state import FundsState
 from domain.values import Money
 
-if TYPE_CHECKING:
-    from domain.funds.account import FundsAccount
 
+class DepositCommands(FundsState):
+    _breaches: dict[str, UUID]  # breach notice → entry id
 
-class DepositCommands:
-    def deposit_locked_for(self: FundsAccount, auction_id: UUID) -> Money:
+    def deposit_locked_for(self, auction_id: UUID) -> Money:
         return self.balance(deposit_locked(auction_id))
 
-    def top_up_deposit(self: FundsAccount, amount: Money) -> JournalEntry:
+    def top_up_deposit(self, amount: Money) -> JournalEntry:
         """Move unallocated money to the free deposit (a payment can go there directly, too)."""
         require_amount(amount)
         entry = self._checked("deposit_top_up", move(UNALLOCATED, DEPOSIT_FREE, amount))
         self._deposit_topped_up(entry=entry)
         return entry
 
-    def lock_deposit(self: FundsAccount, auction_id: UUID, amount: Money) -> JournalEntry:
+    def lock_deposit(self, auction_id: UUID, amount: Money) -> JournalEntry:
         """Lock deposit for bidding in an auction (refused with insufficient_deposit)."""
         require_amount(amount)
         if self.deposit_locked_for(auction_id).is_positive():
@@ -54,14 +52,14 @@ class DepositCommands:
         self._deposit_locked(auction_id=auction_id, entry=entry)
         return entry
 
-    def release_deposit(self: FundsAccount, auction_id: UUID) -> JournalEntry:
+    def release_deposit(self, auction_id: UUID) -> JournalEntry:
         locked = self._locked_or_refuse(auction_id)
         moves = move(deposit_locked(auction_id), DEPOSIT_FREE, locked)
         entry = self._checked("deposit_released", moves, reference=str(auction_id))
         self._deposit_released(auction_id=auction_id, entry=entry)
         return entry
 
-    def forfeit_deposit(self: FundsAccount, auction_id: UUID, breach_notice: str) -> JournalEntry:
+    def forfeit_deposit(self, auction_id: UUID, breach_notice: str) -> JournalEntry:
         """The locked deposit goes to the seller as a penalty, under a breach notice (违约通知)."""
         notice = self._new_breach_notice(breach_notice)
         locked = self._locked_or_refuse(auction_id)
@@ -71,7 +69,7 @@ class DepositCommands:
         return entry
 
     def charge_breach_penalty(
-        self: FundsAccount, amount: Money, breach_notice: str, source: str = "deposit"
+        self, amount: Money, breach_notice: str, source: str = "deposit"
     ) -> JournalEntry:
         """A breach penalty from the free deposit ("deposit"), "unallocated" or a category."""
         require_amount(amount)
@@ -83,14 +81,31 @@ class DepositCommands:
 
     # helpers
 
-    def _locked_or_refuse(self: FundsAccount, auction_id: UUID) -> Money:
+    def _locked_or_refuse(self, auction_id: UUID) -> Money:
         locked = self.deposit_locked_for(auction_id)
         if not locked.is_positive():
             raise ConflictError("deposit_not_locked", "No deposit is locked for this auction.")
         return locked
 
-    def _new_breach_notice(self: FundsAccount, breach_notice: str) -> str:
+    def _new_breach_notice(self, breach_notice: str) -> str:
         notice = require_text(breach_notice, "breach_notice_required", "breach notice", 64)
         if notice in self._breaches:
             raise ConflictError("breach_notice_conflict", f"Breach {notice} is charged already.")
         return notice
+
+    # appliers: the ``@event`` methods of FundsAccount
+
+    def _deposit_topped_up(self, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _deposit_locked(self, auction_id: UUID, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _deposit_released(self, auction_id: UUID, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _deposit_forfeited(self, auction_id: UUID, breach_notice: str, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _breach_penalty_charged(self, breach_notice: str, entry: JournalEntry) -> None:
+        raise NotImplementedError

@@ -1,5 +1,3 @@
-# mypy: disable-error-code="misc"
-# (self is typed as FundsAccount, a subclass of this mixin: mypy allows only supertypes there)
 """Transfers (转款) and refunds (清退): requested by the buyer, decided by finance.
 
 The requested amount is held from the request on (``held:transfer:<id>`` / ``held:refund:<id>``):
@@ -11,14 +9,14 @@ or rejected. Only allocated (category) money may be transferred.
 Refund: requested → approved → paid (with the outgoing bank reference), or requested → rejected.
 Only free money may be refunded: unallocated, a category or the free deposit.
 
-These are commands of ``FundsAccount`` (a mixin, so the events stay on the aggregate class).
+These are commands of ``FundsAccount`` (a mixin over ``FundsState``): the events stay on the
+aggregate class, whose ``@event`` appliers override the stubs declared here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
@@ -26,6 +24,7 @@ from domain.funds.journal import (
     SELLER_BANK,
     SELLER_TRANSFERS,
     UNALLOCATED,
+    JournalEntry,
     category,
     held,
     move,
@@ -33,10 +32,8 @@ from domain.funds.journal import (
     require_text,
     source_bucket,
 )
+from domain.funds.state import FundsState
 from domain.values import Money
-
-if TYPE_CHECKING:
-    from domain.funds.account import FundsAccount
 
 
 class RequestStatus(Enum):
@@ -76,9 +73,13 @@ def _require_status(
         raise InvalidTransitionError(what, status.value, action)
 
 
-class RequestCommands:
+class RequestCommands(FundsState):
+    _transfers: dict[UUID, TransferRequest]
+    _received: set[UUID]  # transfers from other companies received here
+    _refunds: dict[UUID, RefundRequest]
+
     def request_transfer(
-        self: FundsAccount,
+        self,
         amount: Money,
         source: str,
         to_category: str | None = None,
@@ -113,7 +114,7 @@ class RequestCommands:
         self._transfer_requested(transfer=request, entry=entry)
         return request
 
-    def approve_transfer(self: FundsAccount, transfer_id: UUID) -> TransferRequest:
+    def approve_transfer(self, transfer_id: UUID) -> TransferRequest:
         """Finance approves: the held money moves on (to the seller's transfer account when it
         goes to another company, whose account then records ``receive_transfer``)."""
         request = self.transfer(transfer_id)
@@ -125,9 +126,7 @@ class RequestCommands:
         self._transfer_approved(transfer_id=transfer_id, entry=entry)
         return self.transfer(transfer_id)
 
-    def receive_transfer(
-        self: FundsAccount, request: TransferRequest, from_company_id: UUID
-    ) -> None:
+    def receive_transfer(self, request: TransferRequest, from_company_id: UUID) -> None:
         """The receiving side of an approved transfer from another company."""
         if (
             request.status is not RequestStatus.APPROVED
@@ -143,7 +142,7 @@ class RequestCommands:
             transfer_id=request.transfer_id, from_company_id=from_company_id, entry=entry
         )
 
-    def reject_transfer(self: FundsAccount, transfer_id: UUID, reason: str) -> TransferRequest:
+    def reject_transfer(self, transfer_id: UUID, reason: str) -> TransferRequest:
         request = self.transfer(transfer_id)
         reason = require_text(reason, "reason_required", "reason")
         _require_status("transfer", request.status, "reject")
@@ -153,7 +152,7 @@ class RequestCommands:
         return self.transfer(transfer_id)
 
     def request_refund(
-        self: FundsAccount, amount: Money, source: str = UNALLOCATED, memo: str = ""
+        self, amount: Money, source: str = UNALLOCATED, memo: str = ""
     ) -> RefundRequest:
         """Ask for free money back: ``source`` is "unallocated", "deposit" or a category code."""
         require_amount(amount)
@@ -166,12 +165,12 @@ class RequestCommands:
         self._refund_requested(refund=request, entry=entry)
         return request
 
-    def approve_refund(self: FundsAccount, refund_id: UUID) -> RefundRequest:
+    def approve_refund(self, refund_id: UUID) -> RefundRequest:
         _require_status("refund", self.refund(refund_id).status, "approve")
         self._refund_approved(refund_id=refund_id)
         return self.refund(refund_id)
 
-    def reject_refund(self: FundsAccount, refund_id: UUID, reason: str) -> RefundRequest:
+    def reject_refund(self, refund_id: UUID, reason: str) -> RefundRequest:
         request = self.refund(refund_id)
         reason = require_text(reason, "reason_required", "reason")
         _require_status("refund", request.status, "reject")
@@ -180,7 +179,7 @@ class RequestCommands:
         self._refund_rejected(refund_id=refund_id, reason=reason, entry=entry)
         return self.refund(refund_id)
 
-    def mark_refund_paid(self: FundsAccount, refund_id: UUID, bank_reference: str) -> RefundRequest:
+    def mark_refund_paid(self, refund_id: UUID, bank_reference: str) -> RefundRequest:
         """The approved refund went out of the seller's bank: the held money leaves the account."""
         request = self.refund(refund_id)
         reference = require_text(bank_reference, "invalid_reference", "bank reference", 64)
@@ -192,14 +191,42 @@ class RequestCommands:
 
     # queries
 
-    def transfer(self: FundsAccount, transfer_id: UUID) -> TransferRequest:
+    def transfer(self, transfer_id: UUID) -> TransferRequest:
         found = self._transfers.get(transfer_id)
         if found is None:
             raise NotFoundError("transfer")
         return found
 
-    def refund(self: FundsAccount, refund_id: UUID) -> RefundRequest:
+    def refund(self, refund_id: UUID) -> RefundRequest:
         found = self._refunds.get(refund_id)
         if found is None:
             raise NotFoundError("refund")
         return found
+
+    # appliers: the ``@event`` methods of FundsAccount
+
+    def _transfer_requested(self, transfer: TransferRequest, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _transfer_approved(self, transfer_id: UUID, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _transfer_rejected(self, transfer_id: UUID, reason: str, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _transfer_received(
+        self, transfer_id: UUID, from_company_id: UUID, entry: JournalEntry
+    ) -> None:
+        raise NotImplementedError
+
+    def _refund_requested(self, refund: RefundRequest, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _refund_approved(self, refund_id: UUID) -> None:
+        raise NotImplementedError
+
+    def _refund_rejected(self, refund_id: UUID, reason: str, entry: JournalEntry) -> None:
+        raise NotImplementedError
+
+    def _refund_paid(self, refund_id: UUID, bank_reference: str, entry: JournalEntry) -> None:
+        raise NotImplementedError

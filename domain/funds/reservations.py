@@ -1,5 +1,3 @@
-# mypy: disable-error-code="misc"
-# (self is typed as FundsAccount, a subclass of this mixin: mypy allows only supertypes there)
 """Money held for contracts: reserve, release, settle, post-settle, apply rebate.
 
 A ``Reservation`` remembers where its money came from: cash from the contract's category, credit
@@ -7,13 +5,14 @@ drawn on the line, rebate applied. Settling spends rebate first, then cash, then
 gives back in the other order — the credit draw is repaid first. A draw the customer has repaid
 meanwhile (``credit.used`` is already back at zero) comes back as category money instead.
 
-These are commands of ``FundsAccount`` (a mixin, so the events stay on the aggregate class).
+These are commands of ``FundsAccount`` (a mixin over ``FundsState``, whose credit-line helpers
+``domain/funds/credit.py`` defines): the events stay on the aggregate class, whose ``@event``
+appliers override the stubs declared here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.errors import ConflictError, NotFoundError, ValidationError
@@ -22,15 +21,14 @@ from domain.funds.journal import (
     REBATE,
     SELLER_REVENUE,
     UNALLOCATED,
+    JournalEntry,
     category,
     move,
     require_amount,
     reserved,
 )
+from domain.funds.state import FundsState
 from domain.values import Money
-
-if TYPE_CHECKING:
-    from domain.funds.account import FundsAccount
 
 SETTLEMENT_ORDER = ("rebate", "cash", "credit")
 RELEASE_ORDER = ("credit", "cash", "rebate")
@@ -75,10 +73,10 @@ class Reservation:
         return replace(self, **rest), parts
 
 
-class ReservationCommands:
-    def reserve(
-        self: FundsAccount, contract_id: UUID, category_code: str, amount: Money
-    ) -> Reservation:
+class ReservationCommands(FundsState):
+    _reservations: dict[UUID, Reservation]  # by contract
+
+    def reserve(self, contract_id: UUID, category_code: str, amount: Money) -> Reservation:
         """Hold money for a contract from its category, drawing on credit for the rest."""
         require_amount(amount)
         bucket = category(category_code)
@@ -90,7 +88,7 @@ class ReservationCommands:
         self._funds_reserved(contract_id=contract_id, reservation=after, entry=entry)
         return after
 
-    def apply_rebate(self: FundsAccount, contract_id: UUID, amount: Money) -> Reservation:
+    def apply_rebate(self, contract_id: UUID, amount: Money) -> Reservation:
         """Use credited rebate (返利) towards a contract: rebate → reserved:<contract>."""
         require_amount(amount)
         current = self._open_reservation(contract_id, None)
@@ -103,7 +101,7 @@ class ReservationCommands:
         self._rebate_applied(contract_id=contract_id, reservation=after, entry=entry)
         return after
 
-    def release(self: FundsAccount, contract_id: UUID, amount: Money | None = None) -> Reservation:
+    def release(self, contract_id: UUID, amount: Money | None = None) -> Reservation:
         """Give back what a contract held (all of it when no amount is given)."""
         current = self._live_reservation(contract_id)
         if not current.remaining.is_positive():
@@ -116,7 +114,7 @@ class ReservationCommands:
         self._unfreeze_if_nothing_overdue()
         return after
 
-    def settle(self: FundsAccount, contract_id: UUID, amount: Money, memo: str = "") -> Reservation:
+    def settle(self, contract_id: UUID, amount: Money, memo: str = "") -> Reservation:
         """On shipment: move (part of) what the contract holds to the seller's revenue."""
         current = self._live_reservation(contract_id)
         self._require_within(current, require_amount(amount))
@@ -127,7 +125,7 @@ class ReservationCommands:
         self._reservation_settled(contract_id=contract_id, reservation=after, entry=entry)
         return after
 
-    def post_settle(self: FundsAccount, contract_id: UUID, final_amount: Money) -> Reservation:
+    def post_settle(self, contract_id: UUID, final_amount: Money) -> Reservation:
         """后结算: the contract's final amount on actual weight. Settles what is due, releases
         the surplus, charges a shortfall (from the category, then credit) or gives back what was
         over-settled; the reservation is closed afterwards."""
@@ -155,9 +153,7 @@ class ReservationCommands:
 
     # helpers
 
-    def _open_reservation(
-        self: FundsAccount, contract_id: UUID, category_code: str | None
-    ) -> Reservation:
+    def _open_reservation(self, contract_id: UUID, category_code: str | None) -> Reservation:
         current = self._reservations.get(contract_id)
         if current is None:
             return Reservation.empty(contract_id, category_code)
@@ -170,7 +166,7 @@ class ReservationCommands:
             )
         return current
 
-    def _live_reservation(self: FundsAccount, contract_id: UUID) -> Reservation:
+    def _live_reservation(self, contract_id: UUID) -> Reservation:
         current = self._reservations.get(contract_id)
         if current is None:
             raise NotFoundError("reservation")
@@ -186,9 +182,7 @@ class ReservationCommands:
                 f"Only {current.remaining} is reserved for this contract, not {amount}.",
             )
 
-    def _release_moves(
-        self: FundsAccount, current: Reservation, amount: Money
-    ) -> tuple[Reservation, Moves]:
+    def _release_moves(self, current: Reservation, amount: Money) -> tuple[Reservation, Moves]:
         after, parts = current.taking(amount, RELEASE_ORDER)
         repay = min(parts["credit"], self.credit_used())
         back = category(current.category) if current.category else UNALLOCATED
@@ -200,10 +194,37 @@ class ReservationCommands:
         ]
         return after, moves
 
-    def _shortfall_moves(self: FundsAccount, back: str, shortfall: Money) -> Moves:
+    def _shortfall_moves(self, back: str, shortfall: Money) -> Moves:
         if not shortfall.is_positive():
             return []
         if back == UNALLOCATED:
             return move(UNALLOCATED, SELLER_REVENUE, shortfall)
         cash, credit = self._split_with_credit(back, shortfall)
         return [(back, -cash), (CREDIT_USED, -credit), (SELLER_REVENUE, shortfall)]
+
+    # appliers: the ``@event`` methods of FundsAccount
+
+    def _funds_reserved(
+        self, contract_id: UUID, reservation: Reservation, entry: JournalEntry
+    ) -> None:
+        raise NotImplementedError
+
+    def _rebate_applied(
+        self, contract_id: UUID, reservation: Reservation, entry: JournalEntry
+    ) -> None:
+        raise NotImplementedError
+
+    def _reservation_released(
+        self, contract_id: UUID, reservation: Reservation, entry: JournalEntry
+    ) -> None:
+        raise NotImplementedError
+
+    def _reservation_settled(
+        self, contract_id: UUID, reservation: Reservation, entry: JournalEntry
+    ) -> None:
+        raise NotImplementedError
+
+    def _post_settled(
+        self, contract_id: UUID, final_amount: Money, reservation: Reservation, entry: JournalEntry
+    ) -> None:
+        raise NotImplementedError
