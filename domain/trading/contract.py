@@ -6,6 +6,13 @@
     ─settle (actual weight)→ settled ─(fully invoiced)→ invoiced ─close→ closed;
     void (with a reason) from any state before the first shipment or the warehouse's release.
 
+The fulfilment commands (production, shipments, despatch, certificates) are in
+``domain/trading/fulfilment.py`` and the after-sales ones (post-settlement, invoices, objections,
+close) in ``domain/trading/settlement.py``: mixins over ``ContractCore``
+(``domain/trading/contract_core.py``: the shared state and checks) that declare their own state
+and appliers; neither imports this module. Every event is defined here, on the aggregate, so
+their topics are ``domain.trading.contract:Contract.<Event>``.
+
 Money may be secured before confirmation (an order reserves funds at checkout): it is counted,
 and the contract is established as soon as it is confirmed. Commands return what the service
 must act on (amounts to release or charge); the funds, stock and order sides are the service's.
@@ -20,14 +27,13 @@ from eventsourcing.domain import event
 
 from domain import context
 from domain.base import Aggregate
-from domain.errors import ConflictError, InvalidTransitionError, ValidationError
+from domain.errors import ConflictError, ValidationError
 from domain.ledger import stable_id
 from domain.trading.contract_text import (
     BEFORE_SHIPPING,
     STATE_LABELS,
     TEXT_VERSION,
     ContractFacts,
-    ContractLine,
     ContractState,
     PaymentKind,
     check_facts,
@@ -73,16 +79,17 @@ class Contract(FulfilmentCommands, AfterSalesCommands, Aggregate):
         self.credit_drawn = Money.zero()
         self.payment_due_on: date | None = None
         self.void_reason: str | None = None
-        self._scheduled: dict[int, Quantity] = {}
-        self._produced: dict[int, Quantity] = {}
-        self.shipments: dict[str, Shipment] = {}
+        # the types of the parts' state are declared on them (ContractCore and the mixins)
+        self._scheduled = {}
+        self._produced = {}
+        self.shipments = {}
         self.despatch_released = False
         self.despatch_intercepted = False
         self.shipping_note = ""
-        self.settlement: Settlement | None = None
-        self.certificates: dict[str, Certificate] = {}
-        self.invoices: tuple[InvoiceShare, ...] = ()
-        self.objections: dict[UUID, Objection] = {}
+        self.settlement = None
+        self.certificates = {}
+        self.invoices = ()
+        self.objections = {}
 
     # ---- queries -----------------------------------------------------------------------
     @property
@@ -104,20 +111,9 @@ class Contract(FulfilmentCommands, AfterSalesCommands, Aggregate):
         """For auditors: the recorded facts still render to the text the buyer signed."""
         return text_digest(self.render_text()) == self.digest
 
-    def line(self, line_no: int) -> ContractLine:
-        for line in self.facts.lines:
-            if line.line_no == line_no:
-                return line
-        raise ValidationError("unknown_line", f"This contract has no line {line_no}.")
-
     @property
     def total_amount(self) -> Money:
         return self.facts.total
-
-    @property
-    def secured_amount(self) -> Money:
-        """Paid (funds reserved for it) plus drawn on the credit line."""
-        return self.paid_amount + self.credit_drawn
 
     @property
     def required_amount(self) -> Money:
@@ -186,20 +182,6 @@ class Contract(FulfilmentCommands, AfterSalesCommands, Aggregate):
             raise ConflictError("already_despatched", "The warehouse has already released it.")
         self._voided(reason=self._reason(reason))
         return VoidRelease(self.paid_amount, self.credit_drawn, self.facts.lines)
-
-    # ---- helpers -----------------------------------------------------------------------
-    def _require(self, action: str, *states: ContractState) -> None:
-        if self.state not in states:
-            raise self._invalid(action)
-
-    def _invalid(self, action: str) -> InvalidTransitionError:
-        return InvalidTransitionError("contract", self.state.value, action)
-
-    @staticmethod
-    def _reason(reason: str) -> str:
-        if not (reason or "").strip():
-            raise ValidationError("reason_required", "Give a reason.")
-        return reason.strip()
 
     # ---- appliers: state only, replayed as they were recorded --------------------------
     @event("MadeEffective")

@@ -1,10 +1,9 @@
-# mypy: disable-error-code="misc"
-# (self is typed as Contract, a subclass of this mixin: mypy allows only supertypes there)
 """A contract's fulfilment: production facts, shipments, the warehouse's despatch release, and
 quality certificates.
 
-These are commands of ``Contract`` (a mixin, so the events stay on the aggregate class): each
-checks its rules here and calls an applier defined in ``domain/trading/contract.py``.
+These are commands of ``Contract`` (a mixin over ``ContractCore``, so the events stay on the
+aggregate class): each checks its rules here and calls an applier declared below, which the
+``@event`` applier of the same name in ``domain/trading/contract.py`` overrides.
 
 Weights: the shipped (actual) weight of a line may differ from the contracted one within the
 delivery terms' tolerance (default ±10 %). The upper bound is rounded down and the lower bound
@@ -18,14 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
-from typing import TYPE_CHECKING
 
 from domain.errors import ConflictError, ValidationError
+from domain.trading.contract_core import ContractCore
 from domain.trading.contract_text import BEFORE_SHIPPING, ContractState
 from domain.values import KILOGRAM, Quantity
-
-if TYPE_CHECKING:
-    from domain.trading.contract import Contract
 
 S = ContractState
 PRODUCING = (S.ESTABLISHED, S.IN_PRODUCTION, S.SHIPPING)  # also where shipments may be recorded
@@ -83,36 +79,46 @@ def lower_bound(contracted: Quantity, tolerance_percent: Decimal) -> Quantity:
     return Quantity((contracted.tonnes * factor).quantize(KILOGRAM, ROUND_UP))
 
 
-class FulfilmentCommands:
+class FulfilmentCommands(ContractCore):
+    _scheduled: dict[int, Quantity]  # by line
+    _produced: dict[int, Quantity]  # by line
+    shipments: dict[str, Shipment]  # by despatch number
+    despatch_released: bool
+    despatch_intercepted: bool
+    certificates: dict[str, Certificate]  # by certificate number
+
     # ---- quantities per line (or the contract's total when no line is named) -----------
-    def contracted(self: Contract, line_no: int | None = None) -> Quantity:
+    def contracted(self, line_no: int | None = None) -> Quantity:
         return self._per_line(lambda n: self.line(n).quantity, line_no)
 
-    def scheduled(self: Contract, line_no: int | None = None) -> Quantity:
+    def scheduled(self, line_no: int | None = None) -> Quantity:
         return self._per_line(lambda n: self._scheduled.get(n, Quantity.zero()), line_no)
 
-    def produced(self: Contract, line_no: int | None = None) -> Quantity:
+    def produced(self, line_no: int | None = None) -> Quantity:
         return self._per_line(lambda n: self._produced.get(n, Quantity.zero()), line_no)
 
-    def shipped(self: Contract, line_no: int | None = None) -> Quantity:
+    def shipped(self, line_no: int | None = None) -> Quantity:
         def weight(n: int) -> Quantity:
             return sum((s.weight_of(n) for s in self.shipments.values()), Quantity.zero())
 
         return self._per_line(weight, line_no)
 
-    def _per_line(self: Contract, of: Callable[[int], Quantity], line_no: int | None) -> Quantity:
+    def has_shipment(self, shipment_id: str) -> bool:
+        return shipment_id in self.shipments
+
+    def _per_line(self, of: Callable[[int], Quantity], line_no: int | None) -> Quantity:
         if line_no is not None:
             self.line(line_no)  # an unknown line is refused
             return of(line_no)
         return sum((of(line.line_no) for line in self.facts.lines), Quantity.zero())
 
     @property
-    def is_despatched(self: Contract) -> bool:
+    def is_despatched(self) -> bool:
         """The warehouse released the goods (or some left already): no more cancellation."""
         return self.despatch_released or bool(self.shipments)
 
     # ---- production (排产 / 生产) --------------------------------------------------------
-    def schedule_production(self: Contract, line_no: int, quantity: Quantity) -> None:
+    def schedule_production(self, line_no: int, quantity: Quantity) -> None:
         """排产: add a scheduled quantity to a line. The first production fact moves an
         established contract into production."""
         self._require("schedule production for", *PRODUCING)
@@ -126,7 +132,7 @@ class FulfilmentCommands:
             )
         self._production_scheduled(line_no=line_no, quantity=quantity)
 
-    def record_production(self: Contract, line_no: int, quantity: Quantity) -> None:
+    def record_production(self, line_no: int, quantity: Quantity) -> None:
         """生产: add a produced quantity to a line; never more than was scheduled for it."""
         self._require("record production for", *PRODUCING)
         self._positive(quantity)
@@ -140,7 +146,7 @@ class FulfilmentCommands:
         self._production_recorded(line_no=line_no, quantity=quantity)
 
     # ---- shipments (发运) ----------------------------------------------------------------
-    def record_shipment(self: Contract, shipment: Shipment) -> bool:
+    def record_shipment(self, shipment: Shipment) -> bool:
         """Record a (partial) shipment; True when it completed the contract's shipping (every
         line has reached its contracted quantity), so the order can follow."""
         self._require("ship", *PRODUCING)
@@ -153,7 +159,7 @@ class FulfilmentCommands:
             return True
         return False
 
-    def _check_shipment(self: Contract, shipment: Shipment) -> None:
+    def _check_shipment(self, shipment: Shipment) -> None:
         if not shipment.shipment_id.strip():
             raise ValidationError("invalid_shipment", "A shipment needs its despatch number.")
         if shipment.shipment_id in self.shipments:
@@ -177,7 +183,7 @@ class FulfilmentCommands:
                     f"({limit} t) would be shipped.",
                 )
 
-    def complete_shipping(self: Contract, reason: str = "") -> None:
+    def complete_shipping(self, reason: str = "") -> None:
         """The seller declares shipping complete. A line short of the tolerance needs a reason;
         post-settlement charges only what was shipped either way."""
         self._require("complete shipping of", S.SHIPPING)
@@ -195,7 +201,7 @@ class FulfilmentCommands:
         self._shipping_completed(declared=True, reason=reason.strip())
 
     # ---- the warehouse's despatch release (出库放行) --------------------------------------
-    def release_for_despatch(self: Contract) -> None:
+    def release_for_despatch(self) -> None:
         """The WMS/ERP released the goods: from now on the contract cannot be voided."""
         self._require("release", *PRODUCING)
         if self.despatch_released:
@@ -204,7 +210,7 @@ class FulfilmentCommands:
             raise ConflictError("despatch_intercepted", "The despatch of this contract is held.")
         self._despatch_released()
 
-    def intercept_despatch(self: Contract, reason: str) -> None:
+    def intercept_despatch(self, reason: str) -> None:
         """拦截: hold the goods in the warehouse (e.g. while a cancellation is decided)."""
         self._require("intercept", *BEFORE_SHIPPING)
         if self.is_despatched:
@@ -213,14 +219,14 @@ class FulfilmentCommands:
             raise ConflictError("already_intercepted", "The despatch is already held.")
         self._despatch_intercepted(reason=self._reason(reason))
 
-    def resume_despatch(self: Contract) -> None:
+    def resume_despatch(self) -> None:
         if not self.despatch_intercepted or self.state is S.VOID:
             raise ConflictError("not_intercepted", "The despatch of this contract is not held.")
         self._despatch_resumed()
 
     # ---- quality certificates (质保书) ----------------------------------------------------
     def issue_certificate(
-        self: Contract,
+        self,
         certificate_no: str,
         batch_no: str,
         shipment_id: str,
@@ -241,7 +247,7 @@ class FulfilmentCommands:
         self._certificate_issued(certificate=certificate)
         return certificate
 
-    def certificate_by_code(self: Contract, code: str) -> Certificate | None:
+    def certificate_by_code(self, code: str) -> Certificate | None:
         wanted = normalise_code(code)
         found = [c for c in self.certificates.values() if c.verification_code == wanted]
         return found[0] if found else None
@@ -250,3 +256,28 @@ class FulfilmentCommands:
     def _positive(quantity: Quantity) -> None:
         if not isinstance(quantity, Quantity) or quantity.tonnes <= 0:
             raise ValidationError("invalid_quantity", "A quantity must be positive tonnes.")
+
+    # ---- appliers: the ``@event`` methods of Contract -----------------------------------
+    def _production_scheduled(self, line_no: int, quantity: Quantity) -> None:
+        raise NotImplementedError
+
+    def _production_recorded(self, line_no: int, quantity: Quantity) -> None:
+        raise NotImplementedError
+
+    def _shipment_recorded(self, shipment: Shipment) -> None:
+        raise NotImplementedError
+
+    def _shipping_completed(self, declared: bool, reason: str) -> None:
+        raise NotImplementedError
+
+    def _despatch_released(self) -> None:
+        raise NotImplementedError
+
+    def _despatch_intercepted(self, reason: str) -> None:
+        raise NotImplementedError
+
+    def _despatch_resumed(self) -> None:
+        raise NotImplementedError
+
+    def _certificate_issued(self, certificate: Certificate) -> None:
+        raise NotImplementedError

@@ -1,9 +1,8 @@
-# mypy: disable-error-code="misc"
-# (self is typed as Contract, a subclass of this mixin: mypy allows only supertypes there)
 """After shipping: post-settlement on actual weight (后结算), invoices, objections (异议), close.
 
-These are commands of ``Contract`` (a mixin, so the events stay on the aggregate class); each
-returns what the service must do with money: the settlement difference to release or charge, an
+These are commands of ``Contract`` (a mixin over ``ContractCore``, so the events stay on the
+aggregate class, whose ``@event`` appliers override the stubs declared here); each returns what
+the service must do with money: the settlement difference to release or charge, an
 objection's compensation to credit. Several contracts may share one invoice: each contract
 records its own share, and the same invoice number may appear on many contracts.
 """
@@ -12,15 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
+from domain.trading.contract_core import ContractCore
 from domain.trading.contract_text import ContractLine, ContractState
 from domain.values import Money, Quantity, UnitPrice
-
-if TYPE_CHECKING:
-    from domain.trading.contract import Contract
 
 S = ContractState
 OBJECTIONABLE = (S.SHIPPING, S.SHIPPED, S.SETTLED, S.INVOICED)
@@ -95,9 +91,13 @@ class Objection:
     rejection_reason: str = ""
 
 
-class AfterSalesCommands:
+class AfterSalesCommands(ContractCore):
+    settlement: Settlement | None  # None until post-settled
+    invoices: tuple[InvoiceShare, ...]
+    objections: dict[UUID, Objection]
+
     # ---- post-settlement (后结算) ---------------------------------------------------------
-    def settle(self: Contract) -> Settlement:
+    def settle(self) -> Settlement:
         """Re-price every line on its shipped actual weight. The service posts the final amount
         to funds: ``released`` goes back to the customer, ``charged`` is taken from it."""
         self._require("settle", S.SHIPPED)
@@ -116,11 +116,11 @@ class AfterSalesCommands:
         return settlement
 
     @property
-    def settled_amount(self: Contract) -> Money:
+    def settled_amount(self) -> Money:
         return self.settlement.final_amount if self.settlement else Money.zero()
 
     # ---- invoices -----------------------------------------------------------------------
-    def record_invoice(self: Contract, invoice_no: str, kind: InvoiceKind, amount: Money) -> bool:
+    def record_invoice(self, invoice_no: str, kind: InvoiceKind, amount: Money) -> bool:
         """This contract's share of an invoice; True when it is now fully invoiced."""
         if self.state in (S.VOID, S.CLOSED):
             raise self._invalid("invoice")
@@ -143,12 +143,12 @@ class AfterSalesCommands:
         return False
 
     @property
-    def invoiced_amount(self: Contract) -> Money:
+    def invoiced_amount(self) -> Money:
         return sum((share.amount for share in self.invoices), Money.zero())
 
     # ---- objections (异议) ---------------------------------------------------------------
     def file_objection(
-        self: Contract,
+        self,
         kind: ObjectionKind,
         claimed: Money,
         description: str,
@@ -159,7 +159,7 @@ class AfterSalesCommands:
             raise self._invalid("file an objection against")
         if not isinstance(kind, ObjectionKind):
             raise ValidationError("invalid_objection", "An objection is about quality or quantity.")
-        if shipment_id is not None and shipment_id not in self.shipments:
+        if shipment_id is not None and not self.has_shipment(shipment_id):
             raise ValidationError("unknown_shipment", "No such shipment on this contract.")
         if not isinstance(claimed, Money) or not claimed.is_positive():
             raise ValidationError("invalid_amount", "The claimed amount must be positive CNY.")
@@ -170,7 +170,7 @@ class AfterSalesCommands:
         self._objection_filed(objection=objection)
         return objection_id
 
-    def accept_objection(self: Contract, objection_id: UUID, compensation: Money) -> Money:
+    def accept_objection(self, objection_id: UUID, compensation: Money) -> Money:
         """Accepted with a compensation, which the service credits to the customer's funds."""
         objection = self._open_objection(objection_id, "accept")
         if not isinstance(compensation, Money) or not compensation.is_positive():
@@ -179,16 +179,16 @@ class AfterSalesCommands:
         self._objection_resolved(objection=accepted)
         return compensation
 
-    def reject_objection(self: Contract, objection_id: UUID, reason: str) -> None:
+    def reject_objection(self, objection_id: UUID, reason: str) -> None:
         objection = self._open_objection(objection_id, "reject")
         reason = self._reason(reason)
         rejected = replace(objection, status=ObjectionStatus.REJECTED, rejection_reason=reason)
         self._objection_resolved(objection=rejected)
 
-    def open_objections(self: Contract) -> tuple[Objection, ...]:
+    def open_objections(self) -> tuple[Objection, ...]:
         return tuple(o for o in self.objections.values() if o.status is ObjectionStatus.FILED)
 
-    def _open_objection(self: Contract, objection_id: UUID, action: str) -> Objection:
+    def _open_objection(self, objection_id: UUID, action: str) -> Objection:
         objection = self.objections.get(objection_id)
         if objection is None:
             raise NotFoundError("objection")
@@ -197,8 +197,27 @@ class AfterSalesCommands:
         return objection
 
     # ---- close --------------------------------------------------------------------------
-    def close(self: Contract) -> None:
+    def close(self) -> None:
         self._require("close", S.INVOICED)
         if self.open_objections():
             raise ConflictError("objections_open", "Resolve the open objections first.")
         self._closed()
+
+    # ---- appliers: the ``@event`` methods of Contract -----------------------------------
+    def _settled(self, settlement: Settlement) -> None:
+        raise NotImplementedError
+
+    def _invoice_recorded(self, share: InvoiceShare) -> None:
+        raise NotImplementedError
+
+    def _fully_invoiced(self, amount: Money) -> None:
+        raise NotImplementedError
+
+    def _objection_filed(self, objection: Objection) -> None:
+        raise NotImplementedError
+
+    def _objection_resolved(self, objection: Objection) -> None:
+        raise NotImplementedError
+
+    def _closed(self) -> None:
+        raise NotImplementedError
