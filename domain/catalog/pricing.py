@@ -16,18 +16,16 @@ rounded half-up to cents (``UnitPrice.times``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.accounts.account import MEMBER_LEVELS
 from domain.errors import ConflictError, ValidationError
 from domain.values import CENT, PRICE_BOUND, Money, Quantity, UnitPrice
-
-if TYPE_CHECKING:
-    from domain.catalog.listing import Listing
 
 
 @dataclass(frozen=True)
@@ -207,8 +205,28 @@ def check_customer_price(price: CustomerPrice) -> None:
         raise ValidationError("invalid_window", "A customer price must end after it starts.")
 
 
+class PricedListing(Protocol):
+    """What a quote reads of a listing (``Listing`` in ``domain/catalog/listing.py``, which
+    imports this module: this one does not import it)."""
+
+    @property
+    def prices(self) -> PriceRules: ...
+
+    @property
+    def price_version(self) -> int: ...
+
+    @property
+    def customer_prices(self) -> Mapping[UUID, CustomerPrice]: ...
+
+    def check_region(self, region: str | None) -> None: ...
+
+
 def quote(
-    listing: Listing, account_level: str, account_id: UUID | None, region: str | None, now: datetime
+    listing: PricedListing,
+    account_level: str,
+    account_id: UUID | None,
+    region: str | None,
+    now: datetime,
 ) -> PriceQuote:
     """The price per tonne this customer pays for this listing delivered into ``region``:
     customer price (all-in, no regional difference), else level price, else list price, the
