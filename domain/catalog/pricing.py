@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.accounts.account import MEMBER_LEVELS
+from domain.accounts.customers import MEMBER_LEVELS
 from domain.errors import ConflictError, ValidationError
 from domain.values import CENT, PRICE_BOUND, Money, Quantity, UnitPrice
 

@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 
 from domain import context
 from domain.access import require_authenticated, require_company_visible, require_role
-from domain.accounts.account import Account
+from domain.accounts.customers import customer_in, find_customer_in
 from domain.catalog.catalog import DEFAULT_TREE, Catalog, ProductAttributes
 from domain.catalog.listing import Listing, SaleTerms
 from domain.catalog.pricing import CustomerPrice, PriceQuote, PriceRules, quote
@@ -170,8 +170,8 @@ class CatalogService:
         require_role(actor, Role.FINANCE, Role.OPERATOR, Role.MANAGER)
 
         def decide(uow: UnitOfWork) -> Result:
-            account = uow.get(Account, account_id, "account")
-            require_company_visible(actor, account.id, account.manager_id)
+            account = customer_in(uow, account_id)
+            require_company_visible(actor, account.account_id, account.manager_id)
             listing = uow.get(Listing, listing_id, "listing")
             change(listing)
             return _summary(listing)
@@ -188,11 +188,11 @@ class CatalogService:
         now = context.current().now()
         if not actor.role.is_buyer:
             return {**_public(listing, now), **_staff_only(uow, actor, listing)}
-        account = uow.get(Account, actor.account_id, "listing") if actor.account_id else None
-        region = account.company.region if account and account.company else None
+        account = find_customer_in(uow, actor.account_id) if actor.account_id else None
+        region = (account.region or None) if account else None
         if account is None or not listing.is_on_shelf(now) or not listing.saleable_in(region):
             raise NotFoundError("listing")
-        mine = quote(listing, account.level, account.id, region, now)
+        mine = quote(listing, account.level, account.account_id, region, now)
         return {**_public(listing, now), "your_price": mine.as_dict()}
 
     def price_book_at(self, listing_id: UUID, price_version: int) -> Result:
@@ -295,6 +295,8 @@ def _staff_only(uow: UnitOfWork, actor: Actor, listing: Listing) -> Result:
         p.as_dict()
         for p in listing.customer_prices.values()
         if actor.role is not Role.MANAGER
-        or ((a := uow.find(Account, p.account_id)) is not None and a.manager_id == actor.user_id)
+        or (
+            (a := find_customer_in(uow, p.account_id)) is not None and a.manager_id == actor.user_id
+        )
     ]
     return {"levels": listing.prices.as_dict()["levels"], "customer_prices": customers}

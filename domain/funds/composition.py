@@ -4,10 +4,9 @@ calling service has checked its own command."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 from uuid import UUID
 
+from domain.accounts.customers import find_customer_in
 from domain.errors import NotFoundError, ValidationError
 from domain.funds.account import FundsAccount
 from domain.funds.journal import JournalEntry, check_category_code
@@ -15,22 +14,18 @@ from domain.funds.reservations import Reservation
 from domain.ledger import UnitOfWork
 from domain.values import Money
 
-if TYPE_CHECKING:
-    from domain.funds.service import CompanyRef
-
 NOT_CATEGORIES = frozenset({"unallocated", "deposit"})  # other values of a request's source
 
 
 class FundsComposition:
     known_categories: frozenset[str]
-    companies: Callable[[UnitOfWork, UUID], CompanyRef | None]
 
     # ---- composition helpers for other services (no access checks) ---------------------
     def open_in(self, uow: UnitOfWork, company_id: UUID) -> FundsAccount:
         """The company's funds account, opened on first use."""
         funds = uow.find(FundsAccount, FundsAccount.id_for(company_id))
         if funds is None:
-            if self.companies(uow, company_id) is None:
+            if find_customer_in(uow, company_id) is None:
                 raise NotFoundError("account")
             funds = FundsAccount(company_id=company_id)
             uow.add(funds)

@@ -12,14 +12,13 @@ access checks: the calling service has checked its own command.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
-from domain.accounts.account import Account
+from domain.accounts.customers import find_customer_in
 from domain.context import Actor, Role
 from domain.errors import ConflictError, ForbiddenError, NotFoundError
 from domain.funds.account import FundsAccount, PaymentPurpose
@@ -37,31 +36,14 @@ from domain.values import Money
 DEFAULT_CATEGORIES = frozenset({"HRC", "PLATE", "WIRE", "SECTION", "COLD", "REBAR"})
 
 
-@dataclass(frozen=True)
-class CompanyRef:
-    company_id: UUID
-    manager_id: UUID | None
-
-
-CompanyLookup = Callable[[UnitOfWork, UUID], CompanyRef | None]
-
-
-def account_lookup(uow: UnitOfWork, company_id: UUID) -> CompanyRef | None:
-    """Companies are customer accounts: the account id is the company id."""
-    account = uow.find(Account, company_id)
-    return None if account is None else CompanyRef(company_id, account.manager_id)
-
-
 class FundsService(FundsComposition):
     def __init__(
         self,
         runner: CommandRunner,
         known_categories: Iterable[str] = DEFAULT_CATEGORIES,
-        companies: CompanyLookup = account_lookup,
     ) -> None:
         self.runner = runner
         self.known_categories = frozenset(known_categories)
-        self.companies = companies
 
     # ---- payments and allocation -------------------------------------------------------
     def record_payment(
@@ -120,7 +102,7 @@ class FundsService(FundsComposition):
             if (
                 to_company_id is not None
                 and to_company_id != company_id
-                and self.companies(uow, to_company_id) is None
+                and find_customer_in(uow, to_company_id) is None
             ):
                 raise NotFoundError("account")
             request = funds.request_transfer(amount, source, to_category, to_company_id, memo)
@@ -291,7 +273,7 @@ class FundsService(FundsComposition):
         if actor.role.is_buyer:
             require_buyer_permission(actor, company_id, "funds.view")
             return
-        company = self.companies(uow, company_id)
+        company = find_customer_in(uow, company_id)
         if company is None:
             raise NotFoundError("account")
         require_company_visible(actor, company_id, company.manager_id)

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
-from domain.accounts.account import Account
+from domain.accounts.customers import customer_in
 from domain.catalog.service import CatalogService
 from domain.context import Role
 from domain.errors import ConflictError, NotFoundError, ValidationError
@@ -82,13 +82,12 @@ class ContractService:
         require_role(context.current().actor, Role.INTEGRATION, Role.OPERATOR)
 
         def decide(uow: UnitOfWork) -> Result:
-            account = uow.get(Account, account_id, "account")
-            name = account.company.name if account.company else str(account.id)
+            account = customer_in(uow, account_id)
             facts = ContractFacts(
                 contract_no=f"ERP-{external_no.strip()}",
                 source=ContractSource("erp", external_no),
-                buyer_id=account.id,
-                buyer_name=name,
+                buyer_id=account.account_id,
+                buyer_name=account.name,
                 seller_name=SELLER_NAME,
                 lines=lines,
                 payment=payment,
@@ -312,8 +311,8 @@ class ContractService:
         actor = context.current().actor
         reader = UnitOfWork(self.runner.app)
         contract = reader.get(Contract, contract_id, "contract")
-        account = reader.get(Account, contract.buyer_id, "contract")
-        require_company_visible(actor, account.id, account.manager_id)
+        account = customer_in(reader, contract.buyer_id, "contract")
+        require_company_visible(actor, account.account_id, account.manager_id)
         return contract
 
     def _seller(self, contract_id: UUID, act: Any) -> Outcome[Result]:
@@ -321,8 +320,8 @@ class ContractService:
         require_role(actor, *SELLER_ROLES)
 
         def visible_act(uow: UnitOfWork, contract: Contract) -> Any:
-            account = uow.get(Account, contract.buyer_id, "contract")
-            require_company_visible(actor, account.id, account.manager_id)
+            account = customer_in(uow, contract.buyer_id, "contract")
+            require_company_visible(actor, account.account_id, account.manager_id)
             return act(uow, contract)
 
         return self._run(contract_id, visible_act)

@@ -16,11 +16,11 @@ from uuid import UUID, uuid4
 
 from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
-from domain.accounts.account import Account, Certification
-from domain.catalog.listing import Listing
+from domain.accounts.customers import Customer, customer_in, record_activity_in
+from domain.catalog.offers import offer_in
 from domain.catalog.service import CatalogService
 from domain.context import Actor, Role
-from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.errors import NotFoundError, ValidationError
 from domain.funds.service import FundsService
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
 from domain.trading.cart import Cart
@@ -56,10 +56,7 @@ class OrderService:
         actor = _buyer("orders.place")
 
         def decide(uow: UnitOfWork) -> Result:
-            listing = uow.get(Listing, listing_id, "listing")
-            if not listing.is_on_shelf(context.current().now()):
-                raise NotFoundError("listing")
-            listing.check_quantity(quantity)
+            offer_in(uow, listing_id, quantity, on_shelf_at=context.current().now())
             cart = self._cart_in(uow, actor)
             cart.put(listing_id, quantity)
             return _cart_result(cart)
@@ -117,11 +114,11 @@ class OrderService:
             raise NotFoundError("account")
 
         def decide(uow: UnitOfWork) -> Result:
-            account = uow.get(Account, account_id, "account")
-            require_company_visible(actor, account.id, account.manager_id)
-            self._check_may_order(account)
+            account = customer_in(uow, account_id)
+            require_company_visible(actor, account.account_id, account.manager_id)
+            account.require_may_trade()
             wanted = lines if lines else self._take_cart(uow, actor, order_id)
-            region = (delivery_region or "").strip() or _region_of(account)
+            region = (delivery_region or "").strip() or account.region
             order_lines = self._price_and_reserve(uow, account, order_id, wanted, region)
             contracts = self._contracts_for(
                 uow, account, order_no, order_lines, region, delivery_address
@@ -129,7 +126,7 @@ class OrderService:
             now = context.current().now()
             order = Order(
                 order_no=order_no,
-                account_id=account.id,
+                account_id=account.account_id,
                 placed_by=placed_by,
                 on_behalf_by=actor.user_id if actor.role is Role.MANAGER else None,
                 delivery_region=region,
@@ -138,18 +135,11 @@ class OrderService:
                 contract_ids=tuple(c.id for c in contracts),
                 payment_due_at=now + timedelta(minutes=PAYMENT_MINUTES),
             )
-            account.record_activity(now)
-            uow.add(order, account, *contracts)
+            record_activity_in(uow, account.account_id, now)
+            uow.add(order, *contracts)
             return _order_result(order, contracts)
 
         return self.runner.run(decide)
-
-    @staticmethod
-    def _check_may_order(account: Account) -> None:
-        if account.certification is not Certification.CERTIFIED:
-            raise ConflictError("not_certified", "The company must be certified to order.")
-        if account.manager_id is None:
-            raise ConflictError("no_manager", "Orders need a bound account manager.")
 
     def _take_cart(
         self, uow: UnitOfWork, actor: Actor, order_id: UUID
@@ -162,7 +152,7 @@ class OrderService:
     def _price_and_reserve(
         self,
         uow: UnitOfWork,
-        account: Account,
+        account: Customer,
         order_id: UUID,
         wanted: tuple[tuple[UUID, Quantity], ...],
         region: str,
@@ -172,18 +162,19 @@ class OrderService:
             raise ValidationError("duplicate_line", "Name each listing once.")
         priced = []
         for line_no, (listing_id, quantity) in enumerate(wanted, start=1):
-            listing = uow.get(Listing, listing_id, "listing")
-            listing.check_quantity(quantity)
-            quote = self.catalog.quote_in(uow, listing_id, account.level, account.id, region, now)
+            offer = offer_in(uow, listing_id, quantity)
+            quote = self.catalog.quote_in(
+                uow, listing_id, account.level, account.account_id, region, now
+            )
             self.catalog.reserve_in(uow, listing_id, order_id, quantity, now, region)
-            product = listing.product
+            product = offer.product
             priced.append(
                 OrderLine(
                     line_no=line_no,
                     listing_id=listing_id,
                     product_id=product.product_id,
-                    category=listing.category,
-                    warehouse=listing.warehouse,
+                    category=offer.category,
+                    warehouse=offer.warehouse,
                     description=_describe(product),
                     quantity=quantity,
                     unit_price=quote.unit_price,
@@ -197,7 +188,7 @@ class OrderService:
     def _contracts_for(
         self,
         uow: UnitOfWork,
-        account: Account,
+        account: Customer,
         order_no: str,
         lines: tuple[OrderLine, ...],
         region: str,
@@ -212,8 +203,8 @@ class OrderService:
             facts = ContractFacts(
                 contract_no=f"{order_no}-{n}",
                 source=ContractSource("order", str(Order.create_id(order_no))),
-                buyer_id=account.id,
-                buyer_name=_company_name(account),
+                buyer_id=account.account_id,
+                buyer_name=account.name,
                 seller_name=SELLER_NAME,
                 lines=tuple(
                     ContractLine.priced(
@@ -237,7 +228,7 @@ class OrderService:
                 breach=BREACH,
             )
             contract = Contract.generate(facts)
-            self.funds.reserve_in(uow, account.id, contract.id, category, facts.total)
+            self.funds.reserve_in(uow, account.account_id, contract.id, category, facts.total)
             contracts.append(contract)
         return contracts
 
@@ -304,8 +295,8 @@ class OrderService:
         actor = context.current().actor
         reader = UnitOfWork(self.runner.app)
         order = reader.get(Order, order_id, "order")
-        account = reader.get(Account, order.account_id, "order")
-        require_company_visible(actor, account.id, account.manager_id)
+        account = customer_in(reader, order.account_id, "order")
+        require_company_visible(actor, account.account_id, account.manager_id)
         return order
 
 
@@ -315,14 +306,6 @@ def _buyer(permission: str) -> Actor:
         raise NotFoundError("cart")
     require_buyer_permission(actor, actor.account_id, permission)
     return actor
-
-
-def _region_of(account: Account) -> str:
-    return account.company.region if account.company else ""
-
-
-def _company_name(account: Account) -> str:
-    return account.company.name if account.company else str(account.id)
 
 
 def _order_no(unique: UUID) -> str:

@@ -1,0 +1,35 @@
+"""What other areas may know of a listing: what it offers, from where, and whether a quantity
+can be bought. Trading and auctions ask here (or through ``CatalogService``'s ``*_in`` helpers),
+never read a ``Listing`` aggregate themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.catalog.catalog import Product
+from domain.catalog.listing import Listing
+from domain.errors import NotFoundError
+from domain.ledger import UnitOfWork
+from domain.values import Quantity
+
+
+@dataclass(frozen=True)
+class Offer:
+    listing_id: UUID
+    product: Product
+    category: str
+    warehouse: str
+
+
+def offer_in(
+    uow: UnitOfWork, listing_id: UUID, quantity: Quantity, on_shelf_at: datetime | None = None
+) -> Offer:
+    """The listing's offer for ``quantity`` (its minimum and step checked); with ``on_shelf_at``
+    a listing off the shelf then is not found, as a buyer would not find it."""
+    listing = uow.get(Listing, listing_id, "listing")
+    if on_shelf_at is not None and not listing.is_on_shelf(on_shelf_at):
+        raise NotFoundError("listing")
+    listing.check_quantity(quantity)
+    return Offer(listing.id, listing.product, listing.category, listing.warehouse)
