@@ -175,7 +175,9 @@ def test_many_waiting_requests_do_not_starve_the_server(server: tuple[str, Servi
     found = asyncio.run(_waits_and_probes(base, token, head))
     for name, (seconds, response) in found["probes"].items():
         assert response.status_code == 200, (name, response.text)
-        assert seconds < 1.0, f"{name} took {seconds:.2f}s while {WAITERS} requests waited"
+        # before the fix a probe queued behind the waits for their whole length (4.2 s); the
+        # margin keeps a busy machine from failing a server that does not stall
+        assert seconds < WAIT_SECONDS / 2, f"{name} took {seconds:.2f}s while {WAITERS} waited"
     answers = {(r.status_code, r.json()["code"]) for _, r in found["waits"]}
     assert answers == {(503, "read_model_behind")}
     slowest = max(seconds for seconds, _ in found["waits"])
