@@ -21,7 +21,7 @@ from uuid import UUID
 
 from domain import context
 from domain.access import require_buyer_permission, require_role
-from domain.accounts.account import Account, Certification
+from domain.accounts.customers import customer_in, record_activity_in
 from domain.auctions.composition import SOURCE_KIND, award_facts, lot_goods
 from domain.auctions.lot import AuctionLot
 from domain.auctions.replay import LotReplay, replay_lot
@@ -34,7 +34,7 @@ from domain.auctions.results import (
 )
 from domain.auctions.session import AuctionSession
 from domain.auctions.values import DEFAULT_DEPOSIT, LotState, LotTerms
-from domain.catalog.listing import Listing
+from domain.catalog.offers import offer_in
 from domain.catalog.service import CatalogService
 from domain.context import Role
 from domain.errors import ConflictError, NotFoundError
@@ -90,14 +90,16 @@ class AuctionService:
 
         def decide(uow: UnitOfWork) -> Result:
             session = uow.get(AuctionSession, session_id, "auction session")
-            listing = uow.get(Listing, listing_id, "listing")
+            offer = offer_in(uow, listing_id, quantity)  # its minimum and step apply
             lot = AuctionLot.create(
-                session.id, lot_no, lot_goods(listing, quantity), starts_at, ends_at, terms
+                session.id, lot_no, lot_goods(offer, quantity), starts_at, ends_at, terms
             )
             if not uow.claim("auction_lot_no", f"{session.id}:{lot.lot_no}", lot.id):
                 raise ConflictError("duplicate_lot_no", f"Lot {lot.lot_no} is in this session.")
             session.add_lot(lot.id)
-            self.catalog.reserve_in(uow, listing.id, lot.id, quantity, context.current().now())
+            self.catalog.reserve_in(
+                uow, offer.listing_id, lot.id, quantity, context.current().now()
+            )
             uow.add(lot)
             return lot_result(lot)
 
@@ -153,11 +155,12 @@ class AuctionService:
         def decide(uow: UnitOfWork) -> Result:
             lot = uow.get(AuctionLot, lot_id, "auction lot")
             receipt = lot.bid(company_id, price)  # the lot's refusals first: the common ones
-            _check_may_bid(uow.get(Account, company_id, "account"))
+            customer_in(uow, company_id).require_may_trade()
             session = uow.get(AuctionSession, lot.session_id, "auction session")
             amount = session.admit(company_id, lot.id)
-            if amount is not None:
+            if amount is not None:  # a new stake in the session: business activity too
                 self.funds.lock_deposit_in(uow, company_id, session.id, amount)
+                record_activity_in(uow, company_id, receipt.bid.placed_at)
             return bid_result(lot, receipt, amount)
 
         return self.runner.run(decide)
@@ -186,7 +189,7 @@ class AuctionService:
         return close_result(lot, outcome, released)
 
     def _award_contract_in(self, uow: UnitOfWork, lot: AuctionLot, winner_id: UUID) -> Contract:
-        facts = award_facts(lot, uow.get(Account, winner_id, "account"))
+        facts = award_facts(lot, customer_in(uow, winner_id))
         return self.contracts.generate_in(uow, facts, effective=True)
 
     def contract_paid_in(self, uow: UnitOfWork, contract: Contract) -> None:
@@ -277,13 +280,6 @@ class AuctionService:
 def breach_notice_no(lot_id: UUID) -> str:
     """The breach notice of a lot's forfeited award: one per lot, the same on every run."""
     return f"BN-{lot_id.hex[:16].upper()}"
-
-
-def _check_may_bid(account: Account) -> None:
-    if account.certification is not Certification.CERTIFIED:
-        raise ConflictError("not_certified", "The company must be certified to bid.")
-    if account.manager_id is None:
-        raise ConflictError("no_manager", "Bidding needs a bound account manager.")
 
 
 def _actor() -> context.Actor:
