@@ -4,7 +4,7 @@ intents: it receives ``ContractFacts`` through ``ContractService.generate_in``."
 
 from __future__ import annotations
 
-from domain.accounts.account import Account
+from domain.accounts.customers import Customer
 from domain.catalog.catalog import STANDARD_ATTRIBUTES, Catalog
 from domain.errors import ConflictError, ValidationError
 from domain.intents.intent import FuturesIntent
@@ -39,7 +39,7 @@ def template_in(uow: UnitOfWork, category: str) -> SpecificationTemplate:
     return SpecificationTemplate(code, required, optional)
 
 
-def contract_facts(intent: FuturesIntent, account: Account) -> ContractFacts:
+def contract_facts(intent: FuturesIntent, customer: Customer) -> ContractFacts:
     """The approved intent as a contract: one line at the supplemented price, delivered to the
     intent's address in its month. The text (and so its digest) carries the production week
     and the agreed terms in the line's description."""
@@ -54,18 +54,17 @@ def contract_facts(intent: FuturesIntent, account: Account) -> ContractFacts:
     line = ContractLine.priced(
         1, intent.id, None, request.category, description, request.quantity, supplement.unit_price
     )
-    company = account.company
     return ContractFacts(
         contract_no=intent.intent_no,
         source=ContractSource("intent", str(intent.id)),
-        buyer_id=account.id,
-        buyer_name=company.name if company else str(account.id),
+        buyer_id=customer.account_id,
+        buyer_name=customer.name,
         seller_name=SELLER_NAME,
         lines=(line,),
         payment=PaymentTerms.prepay(),
         delivery=DeliveryTerms(
             warehouse=PRODUCTION,
-            region=company.region if company else "",
+            region=customer.region,
             address=request.delivery_address,
             delivery_month=request.delivery_month,
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.accounts.account import Account
+from domain.accounts.customers import Customer
 from domain.context import Cause
 from domain.intents.intent import FuturesIntent
 from domain.intents.values import STATE_LABELS, Review, ReviewLevel
@@ -13,7 +13,7 @@ from domain.intents.values import STATE_LABELS, Review, ReviewLevel
 Result = dict[str, Any]
 
 
-def describe(intent: FuturesIntent, account: Account, submitted: Cause | None) -> Result:
+def describe(intent: FuturesIntent, customer: Customer, submitted: Cause | None) -> Result:
     """The intent as the API shows it (the tracking read model's rows have the same shape);
     ``submitted``: the cause of its first event (who entered it)."""
     supplement, request = intent.supplement, intent.request
@@ -21,7 +21,7 @@ def describe(intent: FuturesIntent, account: Account, submitted: Cause | None) -
     return {
         **state_of(intent),
         "company_id": intent.account_id,
-        "company_name": account.company.name if account.company else None,
+        "company_name": customer.name,
         "submitted_by": submitted.user_id if submitted else None,
         "submitted_at": intent.created_on,
         "updated_at": intent.modified_on,

@@ -18,9 +18,9 @@ from uuid import UUID
 
 from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
-from domain.accounts.account import Account, Certification
+from domain.accounts.customers import customer_in, record_activity_in
 from domain.context import Actor, Role
-from domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from domain.errors import ForbiddenError, NotFoundError, ValidationError
 from domain.intents.composition import contract_facts, template_in
 from domain.intents.intent import FuturesIntent
 from domain.intents.results import amount_of, describe, state_of
@@ -62,11 +62,11 @@ class IntentService:
         require_buyer_permission(actor, account_id, PERMISSION)
 
         def decide(uow: UnitOfWork) -> Result:
-            account = uow.get(Account, account_id, "account")
-            _check_may_trade(account)
+            customer = customer_in(uow, account_id)
+            customer.require_may_trade()
             template = template_in(uow, category)
             intent = FuturesIntent.submit(
-                account.id,
+                customer.account_id,
                 category,
                 specifications,
                 quantity,
@@ -74,8 +74,8 @@ class IntentService:
                 delivery_month,
                 template,
             )
-            account.record_activity(context.current().now())
-            uow.add(intent, account)
+            record_activity_in(uow, customer.account_id, context.current().now())
+            uow.add(intent)
             return state_of(intent)
 
         return self.runner.run(decide)
@@ -138,10 +138,10 @@ class IntentService:
         return self.runner.run(decide)
 
     def _convert(self, uow: UnitOfWork, intent: FuturesIntent) -> Contract:
-        account = uow.get(Account, intent.account_id, "account")
-        contract = self.contracts.generate_in(uow, contract_facts(intent, account), False)
+        customer = customer_in(uow, intent.account_id)
+        contract = self.contracts.generate_in(uow, contract_facts(intent, customer), False)
         intent.convert(contract.id)
-        account.record_activity(context.current().now())
+        record_activity_in(uow, customer.account_id, context.current().now())
         return contract
 
     # ---- queries -----------------------------------------------------------------------
@@ -150,9 +150,9 @@ class IntentService:
         actor = context.current().actor
         reader = UnitOfWork(self.runner.app)
         intent = self._visible(reader, actor, intent_id)
-        account = reader.get(Account, intent.account_id, "intent")
+        customer = customer_in(reader, intent.account_id, "intent")
         first = next(iter(self.runner.app.repository.event_store.get(intent_id, lte=1)))
-        return describe(intent, account, getattr(first, "caused_by", None))
+        return describe(intent, customer, getattr(first, "caused_by", None))
 
     def review_roles(self) -> list[str]:
         return [level.role for level in self.chain]
@@ -183,9 +183,9 @@ class IntentService:
     @staticmethod
     def _visible(uow: UnitOfWork, actor: Actor, intent_id: UUID) -> FuturesIntent:
         intent = uow.get(FuturesIntent, intent_id, "intent")
-        account = uow.get(Account, intent.account_id, "intent")
+        customer = customer_in(uow, intent.account_id, "intent")
         try:
-            require_company_visible(actor, account.id, account.manager_id)
+            require_company_visible(actor, customer.account_id, customer.manager_id)
         except NotFoundError:
             raise NotFoundError("intent") from None
         return intent
@@ -219,10 +219,3 @@ def _score(score: int | None) -> int:
     if score is None:
         raise ValidationError("invalid_score", "Approving needs a score from 0 to 100.")
     return score
-
-
-def _check_may_trade(account: Account) -> None:
-    if account.certification is not Certification.CERTIFIED:
-        raise ConflictError("not_certified", "The company must be certified to trade.")
-    if account.manager_id is None:
-        raise ConflictError("no_manager", "Futures intents need a bound account manager.")
