@@ -27,9 +27,11 @@ def lots_in_every_state(s: AuctionStage) -> list[UUID]:
                    reserve_price=UnitPrice.parse("9000.00"))  # fmt: skip
     cancelled = s.lot(session, lot_no="C")
     still_open = s.lot(s.session(), lot_no="O", ends=now + timedelta(days=5))
-    for bidder, lot, price in ((alice, won, "4000.00"), (bob, won, "4010.00"),
-                               (carol, forfeited, "4000.00"), (alice, unsold, "4100.00"),
-                               (bob, cancelled, "4000.00"), (carol, still_open, "4000.00")):  # fmt: skip
+    bids = (
+        (alice, won, "4000.00"), (bob, won, "4010.00"), (carol, forfeited, "4000.00"),
+        (alice, unsold, "4100.00"), (bob, cancelled, "4000.00"), (carol, still_open, "4000.00"),
+    )  # fmt: skip
+    for bidder, lot, price in bids:
         s.bid(bidder, lot, price)
     s.api.clock.advance(minutes=27)
     s.bid(alice, won, "4020.00")  # extends W's end
