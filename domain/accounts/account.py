@@ -18,6 +18,7 @@ from domain.base import Aggregate
 from domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
 
 MEMBER_LEVELS = ("ordinary", "vip", "strategic")
+LEVEL_LABELS = {"ordinary": "普通会员", "vip": "VIP会员", "strategic": "战略客户"}
 
 
 class Certification(Enum):
@@ -25,6 +26,14 @@ class Certification(Enum):
     PENDING = "pending"  # waiting for an operator
     CERTIFIED = "certified"
     REJECTED = "rejected"
+
+
+CERTIFICATION_LABELS = {
+    Certification.NONE: "未绑定企业",
+    Certification.PENDING: "待审核",
+    Certification.CERTIFIED: "已认证",
+    Certification.REJECTED: "已驳回",
+}
 
 
 @dataclass(frozen=True)

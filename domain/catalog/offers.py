@@ -10,7 +10,7 @@ from uuid import UUID
 
 from domain.catalog.catalog import Product
 from domain.catalog.listing import Listing
-from domain.errors import NotFoundError
+from domain.errors import ConflictError, NotFoundError
 from domain.ledger import UnitOfWork
 from domain.values import Quantity
 
@@ -21,6 +21,17 @@ class Offer:
     product: Product
     category: str
     warehouse: str
+    available: Quantity  # the stock not reserved or sold
+
+    def check_available(self, quantity: Quantity) -> None:
+        """409 ``oversold`` (with ``available``) when more is asked than the stock left."""
+        if self.available < quantity:
+            raise ConflictError(
+                "oversold",
+                f"Only {self.available} t are available.",
+                available=str(self.available),
+                remaining=str(self.available),
+            )
 
 
 def offer_in(
@@ -32,4 +43,15 @@ def offer_in(
     if on_shelf_at is not None and not listing.is_on_shelf(on_shelf_at):
         raise NotFoundError("listing")
     listing.check_quantity(quantity)
-    return Offer(listing.id, listing.product, listing.category, listing.warehouse)
+    return _offer(listing)
+
+
+def offer_of(uow: UnitOfWork, listing_id: UUID) -> Offer:
+    """What the listing offers now, nothing checked (to show a cart line as it is)."""
+    return _offer(uow.get(Listing, listing_id, "listing"))
+
+
+def _offer(listing: Listing) -> Offer:
+    return Offer(
+        listing.id, listing.product, listing.category, listing.warehouse, listing.stock.remaining
+    )

@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
 from domain.accounts.customers import Customer, customer_in, record_activity_in
-from domain.catalog.offers import offer_in
+from domain.catalog.offers import offer_in, offer_of
 from domain.catalog.service import CatalogService
 from domain.context import Actor, Role
 from domain.errors import NotFoundError, ValidationError
@@ -34,7 +34,7 @@ from domain.trading.contract_text import (
     PaymentTerms,
 )
 from domain.trading.order import Order, OrderLine
-from domain.values import Quantity
+from domain.values import Money, Quantity
 
 SELLER_NAME = "Steelyard Steel Co., Ltd."
 PAYMENT_MINUTES = 24 * 60  # an unpaid order is cancelled after a day
@@ -56,7 +56,8 @@ class OrderService:
         actor = _buyer("orders.place")
 
         def decide(uow: UnitOfWork) -> Result:
-            offer_in(uow, listing_id, quantity, on_shelf_at=context.current().now())
+            offer = offer_in(uow, listing_id, quantity, on_shelf_at=context.current().now())
+            offer.check_available(quantity)  # putting again replaces: the new quantity counts
             cart = self._cart_in(uow, actor)
             cart.put(listing_id, quantity)
             return _cart_result(cart)
@@ -74,10 +75,38 @@ class OrderService:
         return self.runner.run(decide)
 
     def cart(self) -> Result:
+        """The cart as the buyer would check it out now: each line's product, its price for this
+        customer in its region (with the rule), the line amount, and the total."""
         actor = _buyer("orders.place")
         reader = UnitOfWork(self.runner.app)
         found = reader.find(Cart, Cart.create_id(actor.user_id)) if actor.user_id else None
-        return _cart_result(found) if found else {"items": []}
+        if found is None or actor.account_id is None:
+            return {"items": [], "total": Money.zero().amount}
+        customer = customer_in(reader, actor.account_id)
+        lines = [self._cart_line(reader, customer, k, q) for k, q in found.items.items()]
+        total = sum((line["amount"] for line in lines), Decimal(0))
+        return {"items": lines, "total": Money(total).amount}
+
+    def _cart_line(
+        self, reader: UnitOfWork, customer: Customer, listing_id: UUID, quantity: Quantity
+    ) -> Result:
+        now = context.current().now()
+        offer = offer_of(reader, listing_id)
+        quote = self.catalog.quote_in(
+            reader, listing_id, customer.level, customer.account_id, customer.region, now
+        )
+        return {
+            "listing_id": listing_id,
+            "quantity": quantity.tonnes,
+            "description": _describe(offer.product),
+            "category": offer.category,
+            "warehouse": offer.warehouse,
+            "available": offer.available.tonnes,
+            "unit_price": quote.unit_price.per_tonne,
+            "price_rule": quote.rule,
+            "price_version": quote.price_version,
+            "amount": quote.line_amount(quantity).amount,
+        }
 
     @staticmethod
     def _cart_in(uow: UnitOfWork, actor: Actor) -> Cart:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError, ErrorKind
+from interfaces.api.problem_texts import detail_in, language
 from interfaces.api.responses import ProblemResponse, problem, wire
 from interfaces.api.schemas.common import Problem
 
@@ -44,7 +46,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> ProblemResponse:
         status = STATUS[exc.kind]
-        response = problem(status, exc.code, exc.detail, **wire(exc.extra))
+        extra = wire(exc.extra)
+        response = _spoken(request, problem(status, exc.code, exc.detail, **extra), extra)
         if status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         if status == 503:
@@ -59,12 +62,13 @@ def install(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
         ]
-        return problem(422, "validation_error", "The request is not valid.", errors=errors)
+        answer = problem(422, "validation_error", "The request is not valid.", errors=errors)
+        return _spoken(request, answer)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> ProblemResponse:
         code = HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
-        response = problem(exc.status_code, code, str(exc.detail))
+        response = _spoken(request, problem(exc.status_code, code, str(exc.detail)))
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
@@ -72,7 +76,23 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> ProblemResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
+        answer = problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
+        return _spoken(request, answer)
+
+
+def _spoken(
+    request: Request, response: ProblemResponse, extra: dict[str, Any] | None = None
+) -> ProblemResponse:
+    """The problem in the client's language (``Accept-Language``; English unless it prefers
+    Chinese), said in ``Content-Language``."""
+    lang = language(request.headers.get("accept-language"))
+    if lang != "en":
+        body = orjson.loads(response.body)
+        body["detail"] = detail_in(lang, body["code"], body["detail"], extra or {})
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        response = ProblemResponse(body, status_code=response.status_code, headers=headers)
+        response.headers["Content-Language"] = lang
+    return response
 
 
 def _document_problem(app: FastAPI) -> None:

@@ -60,7 +60,7 @@ def problem(
         "detail": detail,
         **extra,
     }
-    return ProblemResponse(body, status_code=status)
+    return ProblemResponse(body, status_code=status, headers={"Content-Language": "en"})
 
 
 def command_response(outcome: Outcome[Any], answer: type[A], status: int = 200) -> OrjsonResponse:

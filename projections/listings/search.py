@@ -88,13 +88,14 @@ _ORDER = {
     "price_desc": "price_cents DESC, l.created_seq DESC",
 }
 _FILTERS = {
-    "category": "l.listing_id IN "
-    "(SELECT listing_id FROM listing_search_in_category WHERE category = %(category)s)",
+    "category": "l.listing_id IN (SELECT listing_id FROM listing_search_in_category WHERE "
+    "category IN (SELECT code FROM listing_search_categories "
+    "WHERE code = %(category)s OR name = %(category_name)s))",
     "grade": "UPPER(l.grade) = %(grade)s",
     "thickness_min": "l.thickness_nm >= %(thickness_min)s",
     "thickness_max": "l.thickness_nm <= %(thickness_max)s",
     "width": "l.width_nm = %(width)s",
-    "warehouse": "l.warehouse = %(warehouse)s",
+    "warehouse": "LOWER(l.warehouse) LIKE %(warehouse)s ESCAPE '!'",
     "mill": "l.mill = %(mill)s",
     "price_min": f"{_PRICE} >= %(price_min)s",
     "price_max": f"{_PRICE} <= %(price_max)s",
@@ -118,12 +119,13 @@ def _conditions(s: ListingSearch) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {
         "region": s.region,
         "now": as_utc(s.now),
-        "category": s.category.upper() if s.category else None,
+        "category": s.category.strip().upper() if s.category else None,
+        "category_name": s.category.strip() if s.category else None,
         "grade": s.grade.upper() if s.grade else None,
         "thickness_min": _bound(nanometres, s.thickness_min),
         "thickness_max": _bound(nanometres, s.thickness_max),
         "width": _bound(nanometres, s.width),
-        "warehouse": s.warehouse,
+        "warehouse": None if s.warehouse is None else f"%{_like(s.warehouse.strip())}%",
         "mill": s.mill,
         "price_min": _bound(cents, s.price_min),
         "price_max": _bound(cents, s.price_max),

@@ -25,12 +25,17 @@ router = APIRouter(tags=["orders"], responses=problems(*SIGNED_IN, *COMMANDS))
 
 @router.get("/cart", response_model=CartPublic)
 def get_cart(services: Svc, ctx: SignedIn) -> CartPublic:
+    """The cart priced as checkout would price it now: each line's product, warehouse and stock
+    available, the price for this customer in its region (with the rule and price version), the
+    line amount, and the total."""
     return CartPublic.model_validate(services.orders.cart())
 
 
 @router.post("/cart/items", response_model=CartAnswer)
 def put_in_cart(body: CartItem, services: Svc, ctx: SignedIn) -> OrjsonResponse:
-    """Put a listing in the cart with this quantity (replacing any earlier quantity)."""
+    """Put a listing in the cart with this quantity; putting a listing again replaces its
+    quantity (it does not add). More than the listing has available is 409 `oversold` (with
+    `available`); the minimum and step are checked (422 `below_minimum`, `off_step`)."""
     outcome = services.orders.put_in_cart(body.listing_id, body.tonnes())
     return command_response(outcome, CartAnswer)
 

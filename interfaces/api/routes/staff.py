@@ -11,7 +11,12 @@ from domain.context import Role
 from domain.errors import ValidationError
 from interfaces.api.deps import SignedIn, Svc
 from interfaces.api.responses import COMMANDS, SIGNED_IN, OrjsonResponse, command_response, problems
-from interfaces.api.schemas.accounts import MePublic, NotificationPublic, StaffCreate
+from interfaces.api.schemas.accounts import (
+    CustomerNamed,
+    MePublic,
+    NotificationPublic,
+    StaffCreate,
+)
 from interfaces.api.schemas.answers import RegistryImported, StaffEnrolled
 from interfaces.registry_csv import parse_registry_csv
 
@@ -43,6 +48,8 @@ def import_customer_registry(
 
 @router.get("/me", response_model=MePublic)
 def who_am_i(services: Svc, ctx: SignedIn) -> MePublic:
+    """Who am I: name, role, permissions; a buyer's company by name; a manager's customers
+    (ids, and by name) and notifications."""
     actor = ctx.actor
     if actor.user_id is None:
         raise ValidationError("no_user", "No user behind this token.")
@@ -52,8 +59,18 @@ def who_am_i(services: Svc, ctx: SignedIn) -> MePublic:
         account_id=actor.account_id,
         permissions=sorted(actor.permissions),
     )
+    if actor.account_id is not None:
+        account = services.accounts.get_account(actor.account_id)
+        member = account.members.get(actor.user_id)
+        me.name = member.name if member else None
+        me.company_name = account.company.name if account.company else None
+    elif actor.role.is_staff:
+        me.name = services.identity.staff(actor.user_id).name
     if actor.role is Role.MANAGER:
         manager = services.identity.staff(actor.user_id)
         me.customers = list(manager.customers)
+        me.customer_companies = [
+            CustomerNamed.of(services.accounts.get_account(c)) for c in manager.customers
+        ]
         me.notifications = [NotificationPublic(at=at, text=t) for at, t in manager.notices]
     return me

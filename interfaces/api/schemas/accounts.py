@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from domain.access import BUYER_PERMISSIONS
-from domain.accounts.account import Account, Certification, Member
+from domain.accounts.account import (
+    CERTIFICATION_LABELS,
+    LEVEL_LABELS,
+    Account,
+    Certification,
+    Member,
+)
 from domain.context import Role
 from interfaces.api.schemas.common import Instant
 
@@ -162,7 +168,24 @@ class MembersPublic(BaseModel):
     count: int
 
 
-class AccountSummary(BaseModel):
+class _Labelled(BaseModel):
+    """``certification_label`` and ``level_label`` beside the codes (Chinese)."""
+
+    certification: Certification
+    level: str
+
+    @computed_field(examples=["已认证"])  # type: ignore[prop-decorator]
+    @property
+    def certification_label(self) -> str:
+        return CERTIFICATION_LABELS[self.certification]
+
+    @computed_field(examples=["VIP会员"])  # type: ignore[prop-decorator]
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, self.level)
+
+
+class AccountSummary(_Labelled):
     account_id: UUID
     admin_phone: str
     registered_at: Instant
@@ -180,7 +203,7 @@ class AccountsPublic(BaseModel):
     count: int = Field(description="Accounts matching the filters, on all pages")
 
 
-class AccountPublic(BaseModel):
+class AccountPublic(_Labelled):
     account_id: UUID
     version: int
     registered_at: Instant
@@ -238,14 +261,41 @@ class NotificationPublic(BaseModel):
     text: str
 
 
+class CustomerNamed(BaseModel):
+    """A manager's customer, by name."""
+
+    account_id: UUID
+    company_name: str | None
+    region: str | None
+    level: str = Field(examples=["vip"])
+    level_label: str = Field(examples=["VIP会员"])
+
+    @classmethod
+    def of(cls, account: Account) -> CustomerNamed:
+        company = account.company
+        return cls(
+            account_id=account.id,
+            company_name=company.name if company else None,
+            region=company.region if company else None,
+            level=account.level,
+            level_label=LEVEL_LABELS.get(account.level, account.level),
+        )
+
+
 class MePublic(BaseModel):
-    """Who am I: my role and permissions; a manager also its customers and notifications."""
+    """Who am I: my name, role and permissions, a buyer's company; a manager also its customers
+    (by name) and notifications."""
 
     user_id: UUID
+    name: str | None = Field(default=None, description="The signed-in user's name")
     role: Role
     account_id: UUID | None = Field(description="A buyer's company")
+    company_name: str | None = Field(default=None, description="A buyer's company's name")
     permissions: list[str]
     customers: list[UUID] = Field(default_factory=list, description="A manager's customers")
+    customer_companies: list[CustomerNamed] = Field(
+        default_factory=list, description="A manager's customers with their names"
+    )
     notifications: list[NotificationPublic] = Field(
         default_factory=list, description="A manager's notifications, oldest first"
     )

@@ -115,12 +115,28 @@ class CartLinePublic(BaseModel):
     quantity: Tonnage
 
 
+class CartLineView(CartLinePublic):
+    """A cart line as checkout would price it now for this customer in its region."""
+
+    description: str = Field(examples=["热轧卷 HRC Q235B 3.0×1500 Q235B 3.0×1500 GB/T 3274"])
+    category: str = Field(examples=["HRC"])
+    warehouse: str = Field(examples=["日照 Rizhao"])
+    available: Tonnage = Field(description="The listing's stock not reserved or sold")
+    unit_price: Amount = Field(description="CNY/t for this customer and region")
+    price_rule: str = Field(examples=["level_ratio:vip"])
+    price_version: int
+    amount: Amount = Field(description="round(quantity × unit_price, 2)")
+
+
 class CartPublic(BaseModel):
+    items: list[CartLineView]
+    total: Amount = Field(description="The sum of the line amounts")
+
+
+class CartAnswer(CommandAnswer):
+    """The cart's listings and quantities after the change (``GET /cart`` prices them)."""
+
     items: list[CartLinePublic]
-
-
-class CartAnswer(CartPublic, CommandAnswer):
-    pass
 
 
 class OrderStateAnswer(CommandAnswer):

@@ -322,12 +322,20 @@ class PriceBookPublic(BaseModel):
 
 
 class ListingSearchParams(BaseModel):
-    category: str | None = Field(default=None, description="a category code; its descendants too")
+    category: str | None = Field(
+        default=None,
+        description="a category's code or name (HRC, 热轧卷板); its descendants too",
+        examples=["热轧卷板"],
+    )
     grade: str | None = Field(default=None, max_length=40)
     thickness_min: Decimal | None = Field(default=None, gt=0, lt=SIZE_BOUND, decimal_places=6)
     thickness_max: Decimal | None = Field(default=None, gt=0, lt=SIZE_BOUND, decimal_places=6)
     width: Decimal | None = Field(default=None, gt=0, lt=SIZE_BOUND, decimal_places=6)
-    warehouse: str | None = None
+    warehouse: str | None = Field(
+        default=None,
+        description="part of the warehouse's name, any case (日照 finds 日照 Rizhao)",
+        examples=["日照"],
+    )
     mill: str | None = None
     price_min: str | None = Field(
         default=None, description="CNY/t, on the price shown; a price as listings take one"

@@ -1,0 +1,88 @@
+"""Chinese for Chinese users: problem details in the client's language, labels beside codes,
+the listing search by Chinese category name and warehouse city, names in /me."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.trading_support import stage
+
+
+@pytest.mark.parametrize("header", ["zh-CN", "zh", "zh-Hans", "en;q=0.5, zh-CN;q=0.9"])
+def test_a_problem_is_in_chinese_when_the_client_prefers_it(api, header: str) -> None:
+    s = stage(api)
+    coil = s.listing(quantity="7.000", price="4000.00")
+
+    refused = api.post(
+        "/cart/items",
+        s.buyer,
+        json={"listing_id": str(coil), "quantity": "8.000"},
+        headers={"Accept-Language": header},
+    )
+
+    assert refused.json()["code"] == "oversold"
+    assert refused.json()["detail"] == "库存不足：仅剩 7.000 吨可售。"
+    assert refused.headers["Content-Language"] == "zh-CN"
+
+
+@pytest.mark.parametrize("header", [None, "en-US", "zh-CN;q=0.3, en;q=0.8", "zh;q=0, fr"])
+def test_a_problem_is_in_english_otherwise(api, header: str | None) -> None:
+    headers = {"Accept-Language": header} if header else {}
+    refused = api.post("/accounts", json={"phone": "123", "password": "x"}, headers=headers)
+
+    assert refused.status_code == 422
+    assert refused.headers["Content-Language"] == "en"
+    assert refused.json()["detail"].isascii()
+
+
+def test_an_unauthenticated_problem_is_in_chinese(api) -> None:
+    answer = api.get("/me", headers={"Accept-Language": "zh-CN"})
+
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "请先登录。"
+
+
+def test_the_listing_search_finds_a_chinese_category_name_and_a_warehouse_city(api) -> None:
+    s = stage(api)
+    rizhao = s.listing(warehouse="日照 Rizhao")
+    s.listing(warehouse="青岛 Qingdao")
+    s.listing(warehouse="日照 Rizhao", category="WIRE")
+
+    head = {"wait_for": api.services.ledger.head()}
+    by_name = api.get(
+        "/listings", s.operator, params={"category": "热轧卷板", "warehouse": "日照"} | head
+    ).json()
+    by_parent = api.get(
+        "/listings", s.operator, params={"category": "钢材", "warehouse": "rizhao"} | head
+    ).json()
+
+    assert [row["listing_id"] for row in by_name["data"]] == [str(rizhao)]
+    assert by_parent["count"] == 2
+
+
+def test_me_names_the_user_and_company_and_a_managers_customers(api) -> None:
+    s = stage(api)
+
+    buyer = api.get("/me", s.buyer).json()
+    manager = api.get("/me", s.manager).json()
+
+    assert buyer["company_name"] == "Company 1" and buyer["name"]
+    assert manager["name"]
+    assert manager["customer_companies"] == [
+        {
+            "account_id": str(s.account_id),
+            "company_name": "Company 1",
+            "region": "east",
+            "level": "ordinary",
+            "level_label": "普通会员",
+        }
+    ]
+
+
+def test_an_account_has_its_certification_and_level_labels(api) -> None:
+    s = stage(api)
+
+    account = api.get(f"/accounts/{s.account_id}", s.buyer).json()
+
+    assert (account["certification"], account["certification_label"]) == ("certified", "已认证")
+    assert account["level_label"] == "普通会员"
