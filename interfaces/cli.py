@@ -1,23 +1,147 @@
-"""The ``steelyard`` command for operators and auditors."""
+"""The ``steelyard`` command for operators and auditors.
+
+Every error is one line on stderr and one of the exit codes below (README, "Command line"),
+never a traceback. Commands that only read (status, reconcile, rebuild, project, scheduler,
+audit …) never create a store: with none at the configured location they stop with exit 3.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
+import psycopg
 import typer
+from eventsourcing.persistence import PersistenceError
+from typer.core import TyperGroup
 
-from interfaces.config import Settings
+from domain.errors import DomainError
+from interfaces.config import ConfigError, Settings
 
-app = typer.Typer(help="Steelyard: the trading ledger's operator and auditor tools.")
+if TYPE_CHECKING:
+    from interfaces.wiring import Services
+
+EXIT_CHECK_FAILED = 1  # a check found a problem: differences, a stopped read model, a failed job
+EXIT_USAGE = 2  # the command line itself is wrong (or asks for what needs an explicit flag)
+EXIT_NO_STORE = 3  # no event store at the configured location, or it cannot be reached
+EXIT_BAD_INPUT = 4  # the input is refused: unreadable file, encoding, CSV, a refused command
+EXIT_CONFIG = 5  # the environment's settings are invalid
+EXIT_INTERNAL = 70  # a defect; STEELYARD_DEBUG=1 shows its traceback
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"steelyard: {' '.join(message.split())}", err=True)
+    raise typer.Exit(code=code)
+
+
+class GuardedGroup(TyperGroup):
+    """Turns every error a command raises into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own click Context
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except CliError as exc:
+            _fail(exc.message, exc.code)
+        except ConfigError as exc:
+            _fail(f"configuration: {exc}", EXIT_CONFIG)
+        except DomainError as exc:
+            _fail(f"{exc.code}: {exc.detail}", EXIT_BAD_INPUT)
+        except (psycopg.Error, sqlite3.Error, PersistenceError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            _fail(f"the event store failed: {first}", EXIT_NO_STORE)
+        except Exception as exc:
+            if os.environ.get("STEELYARD_DEBUG") == "1":
+                raise
+            _fail(
+                f"unexpected {type(exc).__name__}: {exc} (STEELYARD_DEBUG=1 shows the traceback)",
+                EXIT_INTERNAL,
+            )
+
+
+app = typer.Typer(
+    cls=GuardedGroup, help="Steelyard: the trading ledger's operator and auditor tools."
+)
+
+
+def store_location(settings: Settings) -> str:
+    """Where the event store is, unambiguously: the absolute file, or server, database, schema."""
+    if settings.persistence == "sqlite":
+        return f"sqlite {settings.sqlite_path.resolve()}"
+    pg = settings.postgres
+    return f"postgres {pg.user}@{pg.host}:{pg.port}/{pg.dbname} schema {pg.schema or 'public'}"
+
+
+def require_store(settings: Settings) -> None:
+    """Stop with exit 3 unless an event store exists where the settings point; creates nothing."""
+    if settings.persistence == "sqlite":
+        path = settings.sqlite_path.resolve()
+        if not path.is_file():
+            raise CliError(
+                f"no event store at {path} (set STEELYARD_SQLITE_PATH to the store's file, "
+                "or run from the folder that holds var/)",
+                EXIT_NO_STORE,
+            )
+        found = _sqlite_has_events(path)
+    else:
+        from domain.ledger import Ledger
+
+        try:
+            with psycopg.connect(settings.postgres.conninfo(), connect_timeout=5) as pg:
+                row = pg.execute("SELECT to_regclass(%s)", (f"{Ledger.name}_events",)).fetchone()
+        except psycopg.OperationalError as exc:
+            first = str(exc).strip().splitlines()[0]
+            raise CliError(
+                f"cannot reach the event store ({store_location(settings)}): {first}",
+                EXIT_NO_STORE,
+            ) from None
+        found = row is not None and row[0] is not None
+    if not found:
+        raise CliError(f"no event store at {store_location(settings)}", EXIT_NO_STORE)
+
+
+def _sqlite_has_events(path: Path) -> bool:
+    """Whether the file holds the event table (opened read-only: nothing is created)."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        query = "SELECT 1 FROM sqlite_master WHERE type='table' AND name='stored_events'"
+        return conn.execute(query).fetchone() is not None
+    finally:
+        conn.close()
+
+
+def open_store(read_only: bool = True) -> Services:
+    """The services on the configured store; a read-only command requires it to exist."""
+    from interfaces.wiring import Services
+
+    settings = Settings.from_env()
+    if read_only:
+        require_store(settings)
+    return Services.build(settings, create_tables=not read_only)
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
-    demo: Annotated[bool, typer.Option(help="Seed demo data first if the store is empty")] = False,
+    demo: Annotated[
+        bool, typer.Option(help="Seed demo data first: only into an empty SQLite store")
+    ] = False,
+    force_demo: Annotated[
+        bool, typer.Option(help="With --demo: seed even a non-empty or PostgreSQL store")
+    ] = False,
     scheduler: Annotated[
         bool, typer.Option(help="Run the time-driven rules in this process")
     ] = True,
@@ -26,34 +150,58 @@ def serve(
     import uvicorn
 
     from interfaces.api.app import create_app
-    from interfaces.demo import seed
     from interfaces.scheduler import Scheduler
-    from interfaces.wiring import Services
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = Settings.from_env()
-    services = Services.build(settings)
-    if demo and seed(services):
-        typer.echo("Seeded demo data (see README for the demo sign-ins).")
-    typer.echo(f"Steelyard on http://{host}:{port}/docs  (store: {settings.persistence})")
-    jobs = Scheduler(services) if scheduler else None
-    if jobs:
-        jobs.start()
+    services = open_store(read_only=False)
+    settings = services.settings
     try:
-        uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")
-    finally:
+        if demo:
+            _seed_for_serve(services, force_demo)
+        typer.echo(f"Steelyard on http://{host}:{port}/docs  (store: {store_location(settings)})")
+        jobs = Scheduler(services) if scheduler else None
         if jobs:
-            jobs.stop()
+            jobs.start()
+        try:
+            uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")
+        finally:
+            if jobs:
+                jobs.stop()
+    finally:
         services.close()
+
+
+def _seed_for_serve(services: Services, force: bool) -> None:
+    """Seed the demo into an empty SQLite store; a store holding the demo already is left as
+    it is; anything else (other data, PostgreSQL) only with --force-demo."""
+    from interfaces.demo import seed, seeded
+
+    if seeded(services):
+        typer.echo("Demo data already present.")
+        return
+    where = store_location(services.settings)
+    if not force and services.settings.persistence == "postgres":
+        raise CliError(
+            f"--demo would seed demo people into PostgreSQL ({where}); "
+            "add --force-demo if that is what you want",
+            EXIT_USAGE,
+        )
+    if not force and services.ledger.head():
+        raise CliError(
+            f"--demo would mix demo people into a store that holds other data ({where}, "
+            f"{services.ledger.head()} events); add --force-demo if that is what you want",
+            EXIT_USAGE,
+        )
+    seed(services)
+    typer.echo("Seeded demo data (see README for the demo sign-ins).")
 
 
 @app.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo staff, customers and their history (idempotent)."""
     from interfaces.demo import seed
-    from interfaces.wiring import Services
 
-    services = Services.build(Settings.from_env())
+    services = open_store(read_only=False)
     try:
         typer.echo("Seeded demo data." if seed(services) else "Demo data already present.")
     finally:
@@ -61,15 +209,28 @@ def seed_demo() -> None:
 
 
 @app.command("import-registry")
-def import_registry(csv_file: Path) -> None:
-    """Import the ERP's customer export (CSV: credit_code,name,customer_no[,region])."""
+def import_registry(
+    csv_file: Annotated[
+        Path, typer.Argument(help="The export: UTF-8 (with or without BOM) or GBK")
+    ],
+) -> None:
+    """Import the ERP's customer export (CSV: credit_code,name,customer_no[,region]). Every bad
+    row is named with its line, and then nothing is imported (exit 4)."""
     from domain import context
     from domain.context import CommandContext
-    from interfaces.registry_csv import parse_registry_csv
-    from interfaces.wiring import Services
+    from interfaces.registry_csv import decode_registry, parse_registry_csv
 
-    entries = parse_registry_csv(csv_file.read_text(encoding="utf-8"))
-    services = Services.build(Settings.from_env())
+    try:
+        data = csv_file.read_bytes()
+    except OSError as exc:
+        raise CliError(
+            f"cannot read {csv_file.resolve()}: {exc.strerror}", EXIT_BAD_INPUT
+        ) from None
+    try:
+        entries = parse_registry_csv(decode_registry(data))
+    except DomainError as exc:
+        raise CliError(f"{csv_file}: {exc.detail}", EXIT_BAD_INPUT) from None
+    services = open_store(read_only=False)
     try:
         with context.acting(CommandContext(request_id=f"cli:import:{csv_file.name}")):
             outcome = services.identity.import_registry(entries, str(csv_file.name))
@@ -80,34 +241,50 @@ def import_registry(csv_file: Path) -> None:
 
 @app.command()
 def scheduler(
-    once: Annotated[bool, typer.Option(help="Run every due job once and exit")] = False,
+    once: Annotated[
+        bool, typer.Option(help="Run every job once, print JSON, exit 1 if any failed")
+    ] = False,
     interval: Annotated[float, typer.Option(help="Seconds between runs")] = 60.0,
 ) -> None:
-    """Run the time-driven rules (lapsed bindings, due bills, timeouts) as their own process."""
-    import time
+    """Run the time-driven rules (lapsed bindings, due bills, timeouts) as their own process.
+    Each run is logged with its time; SIGTERM (or Ctrl-C) lets the run in flight finish, exit 0."""
+    import signal
+    import threading
 
-    from interfaces.scheduler import run_due
-    from interfaces.wiring import Services
+    from interfaces.scheduler import run_loop, tick
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    services = Services.build(Settings.from_env(), create_tables=False)
+    services = open_store()
     try:
-        while True:
-            typer.echo(run_due(services))
-            if once:
-                return
-            time.sleep(interval)
+        if once:
+            _report_once(tick(services))
+            return
+        stop = threading.Event()
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda *_: stop.set())
+        log = logging.getLogger("steelyard.scheduler")
+        log.info("scheduler every %ss on %s", interval, store_location(services.settings))
+        run_loop(services, interval, stop)
+        log.info("scheduler stopped")
     finally:
         services.close()
+
+
+def _report_once(runs: list[Any]) -> None:
+    """The runs as JSON on stdout: each job's name, what it did, its error (null if none)."""
+    jobs = [{"name": r.name, "result": r.result, "error": r.error} for r in runs]
+    ok = all(run.ok for run in runs)
+    report = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "ok": ok, "jobs": jobs}
+    typer.echo(json.dumps(report, default=str, ensure_ascii=False, indent=2))
+    if not ok:
+        raise typer.Exit(code=EXIT_CHECK_FAILED)
 
 
 @app.command()
 def project() -> None:
     """Keep the read models up to date as their own process (resumes where it stopped)."""
-    from interfaces.wiring import Services
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    services = Services.build(Settings.from_env(), create_tables=False)
+    services = open_store()
     try:
         services.projections.run_forever()
     finally:
@@ -118,12 +295,16 @@ def project() -> None:
 def rebuild(
     name: Annotated[str | None, typer.Argument(help="One projection; all when omitted")] = None,
 ) -> None:
-    """Drop the read models and rebuild them from the first event, with a progress bar."""
+    """Drop the read models (all, or the one named) and rebuild them from the first event,
+    with a progress bar; an unknown name is refused with the valid names (exit 2)."""
     from rich.progress import Progress
 
-    from interfaces.wiring import Services
+    from projections.all import all_projections
 
-    services = Services.build(Settings.from_env())
+    names = [projection.name for projection in all_projections()]
+    if name is not None and name not in names:
+        raise CliError(f"no read model {name!r}; the read models: {', '.join(names)}", EXIT_USAGE)
+    services = open_store()
     try:
         with Progress() as progress:
             tasks: dict[str, object] = {}
@@ -135,6 +316,8 @@ def rebuild(
 
             services.projections.rebuild(name, on_batch=on_batch)
         for status in services.projections.status().values():
+            if name is not None and status.name != name:
+                continue
             typer.echo(f"{status.name}: position {status.position} of {status.head}")
     finally:
         services.close()
@@ -144,13 +327,12 @@ def rebuild(
 def status() -> None:
     """How far behind each read model is; a stopped one is shown as STOPPED with its error, and
     the exit code is then 1."""
-    from interfaces.wiring import Services
-
-    services = Services.build(Settings.from_env())
+    services = open_store()
     try:
         statuses = list(services.projections.status().values())
     finally:
         services.close()
+    typer.echo(f"store: {store_location(services.settings)}")
     for item in statuses:
         line = f"{item.name}: position {item.position} of {item.head}, lag {item.lag}"
         typer.echo(f"{line}  STOPPED: {item.last_error}" if item.stopped else line)
@@ -173,11 +355,10 @@ def reconcile() -> None:
     from rich.table import Table
 
     from interfaces.reconcile import reconciler
-    from interfaces.wiring import Services
     from projections.balances.projection import BalancesProjection
     from projections.runner import ProjectionError
 
-    services = Services.build(Settings.from_env())
+    services = open_store()
     try:
         try:  # not needed for a true report (each account is compared at one version): fresher
             services.projections.catch_up([BalancesProjection.name])
@@ -186,10 +367,13 @@ def reconcile() -> None:
         check = reconciler(services)
         companies = check.companies()
         with Progress() as progress:
-            task = progress.add_task("reconciling", total=max(len(companies), 1))
+            total = max(len(companies), 1)
+            task = progress.add_task("reconciling", total=total)
             result = check.run(lambda _: progress.advance(task), companies)
+            progress.update(task, completed=total)  # none to check is finished too
     finally:
         services.close()
+    typer.echo(f"store: {store_location(services.settings)}")
     typer.echo(
         f"{result.companies} companies, {result.entries} journal entries, "
         f"store position {result.head}: {len(result.differences)} difference(s)"
@@ -223,13 +407,16 @@ def audit_auction(lot_id: Annotated[str, typer.Argument(help="The auction lot's 
     from domain import context
     from domain.context import Actor, CommandContext, Role
     from interfaces.api.responses import wire
-    from interfaces.wiring import Services
 
-    services = Services.build(Settings.from_env(), create_tables=False)
+    try:
+        lot = UUID(lot_id)
+    except ValueError:
+        raise CliError(f"{lot_id!r} is not an auction lot id (a UUID)", EXIT_USAGE) from None
+    services = open_store()
     auditor = CommandContext(actor=Actor(None, Role.AUDITOR), request_id="cli:audit:auction")
     try:
         with context.acting(auditor):
-            replay = services.auctions.replay(UUID(lot_id))
+            replay = services.auctions.replay(lot)
     finally:
         services.close()
     table = Table("at (UTC)", "step", "what")

@@ -63,11 +63,16 @@ COMPANIES = (
 MEMBER_PHONE = "13800000011"  # a sub-account of the first company, may order but not refund
 
 
+def seeded(services: Services) -> bool:
+    """Whether the demo's first sign-in is already in the store."""
+    return UnitOfWork(services.ledger).owner_of("login", STAFF[0].phone) is not None
+
+
 def seed(services: Services) -> bool:
     """Seed the demo; False when it was already there."""
     system = CommandContext(actor=Actor.system(), request_id="seed-demo", clock=services.clock)
     with context.acting(system):
-        if UnitOfWork(services.ledger).owner_of("login", STAFF[0].phone) is not None:
+        if seeded(services):
             return False
         staff_ids = {
             p.phone: services.identity.enroll_staff(

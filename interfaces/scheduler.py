@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -133,19 +135,69 @@ JOBS: dict[str, Job] = {
 }
 
 
-def run_due(services: Services) -> dict[str, Any]:
+@dataclass(frozen=True)
+class JobRun:
+    """One job's run: what it did, or the error that stopped it; ``failed`` lists the items it
+    refused (each is tried again on the next run)."""
+
+    name: str
+    result: Any = None
+    error: str | None = None
+
+    @property
+    def failed(self) -> list[str]:
+        if isinstance(self.result, dict):
+            return list(self.result.get("failed") or ())
+        return []
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.failed
+
+
+def run_jobs(services: Services) -> list[JobRun]:
     """Run every job once, as the system, on the services' clock; a failing job is logged and
     reported, and does not stop the others."""
-    results: dict[str, Any] = {}
+    runs: list[JobRun] = []
     ctx = CommandContext(actor=Actor.system(), request_id="scheduler", clock=services.clock)
     with context.acting(ctx):
         for name, job in JOBS.items():
             try:
-                results[name] = job(services)
-            except Exception as exc:
+                runs.append(JobRun(name, job(services)))
+            except Exception as exc:  # reported as this job's error; the others still run
                 log.exception("scheduled job %s failed", name)
-                results[name] = f"failed: {exc}"
-    return results
+                runs.append(JobRun(name, error=f"{type(exc).__name__}: {exc}"))
+    return runs
+
+
+def run_due(services: Services) -> dict[str, Any]:
+    """Every job's result by name (a failed job: ``"failed: <error>"``)."""
+    return {
+        run.name: run.result if run.error is None else f"failed: {run.error}"
+        for run in run_jobs(services)
+    }
+
+
+def tick(services: Services) -> list[JobRun]:
+    """One run of every job, logged with its time and what failed."""
+    started = datetime.now(UTC)
+    runs = run_jobs(services)
+    bad = [run.name for run in runs if not run.ok]
+    log.info(
+        "scheduler tick at %s: %d jobs in %.2fs, %s",
+        started.isoformat(timespec="seconds"),
+        len(runs),
+        (datetime.now(UTC) - started).total_seconds(),
+        f"failed: {', '.join(bad)}" if bad else "all ok",
+    )
+    return runs
+
+
+def run_loop(services: Services, interval: float, stop: threading.Event) -> None:
+    """Tick every ``interval`` seconds until ``stop`` is set; a tick in flight finishes first."""
+    while not stop.is_set():
+        tick(services)
+        stop.wait(interval)
 
 
 class Scheduler:
@@ -163,6 +215,4 @@ class Scheduler:
         self._thread.join(timeout=10)
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
-            run_due(self.services)
-            self._stop.wait(self.interval)
+        run_loop(self.services, self.interval, self._stop)

@@ -1,0 +1,1 @@
+"""The steelyard command through its real entry point."""
