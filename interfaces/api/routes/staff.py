@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from domain import access
 from domain.context import Role
@@ -18,7 +19,7 @@ from interfaces.api.schemas.accounts import (
     StaffCreate,
 )
 from interfaces.api.schemas.answers import RegistryImported, StaffEnrolled
-from interfaces.registry_csv import parse_registry_csv
+from interfaces.registry_csv import decode_registry, parse_registry_csv
 
 router = APIRouter(tags=["staff"], responses=problems(*SIGNED_IN, *COMMANDS))
 
@@ -32,17 +33,45 @@ def enroll_staff(body: StaffCreate, services: Svc, ctx: SignedIn) -> OrjsonRespo
     return command_response(outcome, StaffEnrolled, 201)
 
 
+REGISTRY_UPLOAD = {
+    "description": "The export as the request body (text/csv), or as a file upload "
+    "(multipart/form-data, field `file`); UTF-8 with or without BOM, or GBK/GB18030.",
+    "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+    },
+}
+
+
+async def registry_upload(request: Request) -> bytes:
+    """The uploaded export's bytes: the whole body, or the multipart form's `file` part."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()  # a malformed body is Starlette's 400
+        upload = form.get("file")
+        if not isinstance(upload, StarletteUpload):
+            raise ValidationError("invalid_upload", "The multipart form needs a `file` part.")
+        return await upload.read()
+    return await request.body()
+
+
 @router.post(
     "/integration/customer-registry",
     response_model=RegistryImported,
-    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra={"requestBody": REGISTRY_UPLOAD},
 )
 def import_customer_registry(
-    csv_text: Annotated[str, Body(media_type="text/csv")], services: Svc, ctx: SignedIn
+    data: Annotated[bytes, Depends(registry_upload)], services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
-    """The ERP's customer export as CSV: credit_code,name,customer_no[,region] with a header."""
+    """The ERP's customer export as CSV: credit_code,name,customer_no[,region] with a header.
+    Every bad row is named with its line (`errors`: line and detail), and nothing is imported."""
     access.require_role(ctx.actor, Role.OPERATOR, Role.INTEGRATION)
-    entries = parse_registry_csv(csv_text)
+    entries = parse_registry_csv(decode_registry(data))
     return command_response(services.identity.import_registry(entries, "api"), RegistryImported)
 
 
