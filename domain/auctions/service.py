@@ -38,15 +38,11 @@ from domain.catalog.offers import offer_in
 from domain.catalog.service import CatalogService
 from domain.context import Role
 from domain.errors import ConflictError, NotFoundError
-from domain.funds.account import FundsAccount
 from domain.funds.journal import deposit_locked
 from domain.funds.service import FundsService
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
-from domain.trading.contract import Contract
 from domain.trading.contract_service import ContractService
-from domain.trading.contract_text import (
-    ContractState,
-)
+from domain.trading.contract_text import PaidContract
 from domain.values import Money, Quantity, UnitPrice
 
 
@@ -184,20 +180,19 @@ class AuctionService:
         if outcome.winner_id is None:
             self.catalog.release_in(uow, lot.goods.listing_id, lot.id)
         else:
-            contract = self._award_contract_in(uow, lot, outcome.winner_id)
-            lot.link_contract(contract.id)
+            lot.link_contract(self._award_contract_in(uow, lot, outcome.winner_id))
         return close_result(lot, outcome, released)
 
-    def _award_contract_in(self, uow: UnitOfWork, lot: AuctionLot, winner_id: UUID) -> Contract:
+    def _award_contract_in(self, uow: UnitOfWork, lot: AuctionLot, winner_id: UUID) -> UUID:
         facts = award_facts(lot, customer_in(uow, winner_id))
         return self.contracts.generate_in(uow, facts, effective=True)
 
-    def contract_paid_in(self, uow: UnitOfWork, contract: Contract) -> None:
+    def contract_paid_in(self, uow: UnitOfWork, contract: PaidContract) -> None:
         """Registered with the contract service: an award's contract was paid, in this write.
         The lot is paid, its stock sold, and the winner's deposit released unless another
         stake in the session still holds it."""
         lot = self._lot_of(uow, contract)
-        if lot is None or contract.secured_amount < contract.total_amount:
+        if lot is None or not contract.fully_secured:
             return
         if not lot.mark_paid():
             return
@@ -226,18 +221,9 @@ class AuctionService:
         if session.forfeit(lot.id, winner, notice):
             self.funds.forfeit_deposit_in(uow, winner, session.id, notice)
         if lot.contract_id is not None:
-            self._void_award_in(uow, lot.contract_id, f"违约通知 {notice}: unpaid by {due}")
+            self.contracts.void_in(uow, lot.contract_id, f"违约通知 {notice}: unpaid by {due}")
         self.catalog.release_in(uow, lot.goods.listing_id, lot.id)
         return {**close_result(lot, None), "forfeited": True, "breach_notice": notice}
-
-    def _void_award_in(self, uow: UnitOfWork, contract_id: UUID, reason: str) -> None:
-        contract = uow.get(Contract, contract_id, "contract")
-        if contract.state is ContractState.VOID:
-            return
-        contract.void(reason)
-        held = self.funds.reservation_in(uow, contract.buyer_id, contract.id)
-        if held is not None and held.remaining.is_positive():
-            self.funds.release_in(uow, contract.buyer_id, contract.id)
 
     # ---- queries -----------------------------------------------------------------------
     def get_lot(self, lot_id: UUID) -> AuctionLot:
@@ -248,8 +234,7 @@ class AuctionService:
         """Auditors and finance: the lot rebuilt from its events alone, every step re-checked,
         with the deposit movements of its bidders in the session from their funds events."""
         require_role(_actor(), Role.AUDITOR, Role.FINANCE)
-        store = self.runner.app.repository.event_store
-        lot_events = list(store.get(lot_id))
+        lot_events = list(self.runner.app.repository.event_store.get(lot_id))
         if not lot_events or not isinstance(lot_events[0], AuctionLot.Created):
             raise NotFoundError("auction lot")
         session_id = lot_events[0].session_id  # type: ignore[attr-defined]
@@ -257,8 +242,7 @@ class AuctionService:
         deposits = [
             (bidder, event)
             for bidder in bidders
-            for event in store.get(FundsAccount.id_for(bidder))
-            if getattr(event, "auction_id", None) == session_id
+            for event in self.funds.deposit_movements(bidder, session_id)
         ]
         return replay_lot(lot_events, deposits, deposit_locked(session_id))
 
@@ -270,8 +254,8 @@ class AuctionService:
             self.funds.release_deposit_in(uow, bidder, session.id)
 
     @staticmethod
-    def _lot_of(uow: UnitOfWork, contract: Contract) -> AuctionLot | None:
-        source = contract.facts.source
+    def _lot_of(uow: UnitOfWork, contract: PaidContract) -> AuctionLot | None:
+        source = contract.source
         if source.kind != SOURCE_KIND:
             return None
         return uow.get(AuctionLot, UUID(source.reference), "auction lot")

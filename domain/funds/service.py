@@ -257,6 +257,17 @@ class FundsService(FundsComposition):
             **credit_result(funds),
         }
 
+    def deposit_movements(self, company_id: UUID, auction_id: UUID) -> list[Any]:
+        """The company's funds events, in order, that name the auction session (its deposit
+        locked, released, forfeited): for the auction's replay, which has checked its reader.
+        No access check here."""
+        store = self.runner.app.repository.event_store
+        return [
+            event
+            for event in store.get(FundsAccount.id_for(company_id))
+            if getattr(event, "auction_id", None) == auction_id
+        ]
+
     # ---- helpers -----------------------------------------------------------------------
     def _on_account(
         self, company_id: UUID, command: Callable[[FundsAccount], Any]

@@ -26,7 +26,6 @@ from domain.intents.intent import FuturesIntent
 from domain.intents.results import amount_of, describe, state_of
 from domain.intents.values import ReviewLevel, review_chain
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
-from domain.trading.contract import Contract
 from domain.trading.contract_service import ContractService
 from domain.values import Quantity, UnitPrice
 
@@ -132,17 +131,18 @@ class IntentService:
                 return state_of(intent)
             if not intent.approve(at, role, reviewer_id, _score(score), comment):
                 return state_of(intent)
-            contract = self._convert(uow, intent)
-            return {**state_of(intent), "contract_no": contract.contract_no}
+            contract_no = self._convert(uow, intent)
+            return {**state_of(intent), "contract_no": contract_no}
 
         return self.runner.run(decide)
 
-    def _convert(self, uow: UnitOfWork, intent: FuturesIntent) -> Contract:
+    def _convert(self, uow: UnitOfWork, intent: FuturesIntent) -> str:
+        """The intent's contract generated and recorded on it; the contract's number."""
         customer = customer_in(uow, intent.account_id)
-        contract = self.contracts.generate_in(uow, contract_facts(intent, customer), False)
-        intent.convert(contract.id)
+        facts = contract_facts(intent, customer)
+        intent.convert(self.contracts.generate_in(uow, facts, False))
         record_activity_in(uow, customer.account_id, context.current().now())
-        return contract
+        return facts.contract_no
 
     # ---- queries -----------------------------------------------------------------------
     def get(self, intent_id: UUID) -> Result:

@@ -3,9 +3,10 @@ invoice, objections. Each command moves the contract and whatever follows it (th
 customer's funds, the listing's stock) in one atomic save.
 
 Other areas compose with contracts without this module knowing them: ``generate_in`` makes a
-contract inside another service's write (an auction's award), and a hook registered with
-``on_paid`` (at wiring) runs inside the write of every contract payment (the auction releases its
-winner's deposit there)."""
+contract inside another service's write (an auction's award) and returns its id, ``void_in``
+voids one there (a forfeited award) and releases its funds, and a hook registered with
+``on_paid`` (at wiring) runs inside the write of every contract payment with a ``PaidContract``
+(the auction releases its winner's deposit there)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from domain.trading.contract_text import (
     ContractSource,
     ContractState,
     DeliveryTerms,
+    PaidContract,
     PaymentTerms,
 )
 from domain.trading.fulfilment import Certificate, Shipment
@@ -41,7 +43,7 @@ SELLER_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.MANAGER)
 WAREHOUSE_ROLES = (Role.INTEGRATION, Role.OPERATOR)
 DONE = (ContractState.INVOICED, ContractState.CLOSED)
 
-PaidHook = Callable[[UnitOfWork, Contract], None]
+PaidHook = Callable[[UnitOfWork, PaidContract], None]
 
 
 class ContractService:
@@ -53,20 +55,33 @@ class ContractService:
 
     # ---- composition -------------------------------------------------------------------
     def on_paid(self, hook: PaidHook) -> None:
-        """Run ``hook(uow, contract)`` in the same write as every payment of a contract (after
-        it is recorded); a refusal from the hook refuses the payment. Registered at wiring."""
+        """Run ``hook(uow, paid)`` in the same write as every payment of a contract (after
+        it is recorded), ``paid`` a ``PaidContract``; a refusal from the hook refuses the
+        payment. Registered at wiring."""
         self._paid_hooks.append(hook)
 
-    def generate_in(self, uow: UnitOfWork, facts: ContractFacts, effective: bool) -> Contract:
+    def generate_in(self, uow: UnitOfWork, facts: ContractFacts, effective: bool) -> UUID:
         """A contract generated inside another service's write (an auction's award), made
-        effective at once when ``effective``. Once per contract number."""
+        effective at once when ``effective``; its id. Once per contract number."""
         if uow.find(Contract, Contract.create_id(facts)) is not None:
             raise ConflictError("duplicate_contract", "This contract is generated already.")
         contract = Contract.generate(facts)
         if effective:
             contract.make_effective()
         uow.add(contract)
-        return contract
+        return contract.id
+
+    def void_in(self, uow: UnitOfWork, contract_id: UUID, reason: str) -> None:
+        """Void a contract inside another service's write (a forfeited award) and release the
+        buyer's funds still reserved for it. A void contract stays as it is. Stock is the
+        caller's: it knows under which reservation it holds it."""
+        contract = uow.get(Contract, contract_id, "contract")
+        if contract.state is ContractState.VOID:
+            return
+        contract.void(reason)
+        held = self.funds.reservation_in(uow, contract.buyer_id, contract.id)
+        if held is not None and held.remaining.is_positive():
+            self.funds.release_in(uow, contract.buyer_id, contract.id)
 
     # ---- posted by the ERP ---------------------------------------------------------------
     def post_from_erp(
@@ -137,8 +152,14 @@ class ContractService:
                 )
             if contract.record_payment(due):
                 self._order_paid(uow, contract)
+            paid = PaidContract(
+                contract.id,
+                contract.buyer_id,
+                contract.facts.source,
+                fully_secured=contract.secured_amount >= contract.total_amount,
+            )
             for hook in self._paid_hooks:
-                hook(uow, contract)
+                hook(uow, paid)
 
         return self._buyer(contract_id, "orders.place", act)
 

@@ -73,6 +73,17 @@ class ContractSource:
 
 
 @dataclass(frozen=True)
+class PaidContract:
+    """What a payment hook (``ContractService.on_paid``) learns of the contract just paid:
+    which it is, whose, where it came from, and whether it is now paid in full."""
+
+    contract_id: UUID
+    buyer_id: UUID
+    source: ContractSource
+    fully_secured: bool
+
+
+@dataclass(frozen=True)
 class ContractLine:
     line_no: int
     product_id: UUID
