@@ -1,6 +1,7 @@
 """What other areas may know of a listing: what it offers, from where, and whether a quantity
-can be bought. Trading and auctions ask here (or through ``CatalogService``'s ``*_in`` helpers),
-never read a ``Listing`` aggregate themselves."""
+can be bought; and of a category: its attribute template. Trading, auctions and intents ask here
+(or through ``CatalogService``'s ``*_in`` helpers), never read a ``Listing`` or the ``Catalog``
+aggregate themselves."""
 
 from __future__ import annotations
 
@@ -8,11 +9,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from domain.catalog.catalog import Product
+from domain.catalog.catalog import STANDARD_ATTRIBUTES, Catalog, Product
 from domain.catalog.listing import Listing
-from domain.errors import ConflictError, NotFoundError
+from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.ledger import UnitOfWork
 from domain.values import Quantity
+
+
+@dataclass(frozen=True)
+class CategoryTemplate:
+    """A category's attributes: those a product in it must have (its ancestors' too) and the
+    other standard ones it may have; ``leaf`` when no category is under it."""
+
+    code: str
+    leaf: bool
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -55,3 +67,14 @@ def _offer(listing: Listing) -> Offer:
     return Offer(
         listing.id, listing.product, listing.category, listing.warehouse, listing.stock.remaining
     )
+
+
+def category_template_in(uow: UnitOfWork, code: str) -> CategoryTemplate:
+    """The category's attribute template; 422 ``unknown_category`` for a code not defined."""
+    catalog = uow.find(Catalog, Catalog.ID)
+    if catalog is None:
+        raise ValidationError("unknown_category", f"No category with code {code!r}.")
+    leaf = catalog.is_leaf(code)  # refuses an unknown code too
+    required = catalog.template(code)
+    optional = tuple(n for n in STANDARD_ATTRIBUTES if n not in required)
+    return CategoryTemplate(code, leaf, required, optional)

@@ -5,7 +5,7 @@ intents: it receives ``ContractFacts`` through ``ContractService.generate_in``."
 from __future__ import annotations
 
 from domain.accounts.customers import Customer
-from domain.catalog.catalog import STANDARD_ATTRIBUTES, Catalog
+from domain.catalog.offers import category_template_in
 from domain.errors import ConflictError, ValidationError
 from domain.intents.intent import FuturesIntent
 from domain.intents.values import SpecificationTemplate
@@ -27,16 +27,12 @@ def template_in(uow: UnitOfWork, category: str) -> SpecificationTemplate:
     """The category's attribute template from the catalog: its (and its ancestors') required
     attributes; the standard ones it does not require may be given too."""
     code = (category or "").strip().upper()
-    catalog = uow.find(Catalog, Catalog.ID)
-    if catalog is None:
-        raise ValidationError("unknown_category", f"No category with code {code!r}.")
-    if not catalog.is_leaf(code):  # refuses an unknown code too
+    template = category_template_in(uow, code)  # refuses an unknown code
+    if not template.leaf:
         raise ValidationError(
             "not_a_leaf_category", f"Intents name a leaf category, not {code}.", category=code
         )
-    required = catalog.template(code)
-    optional = tuple(n for n in STANDARD_ATTRIBUTES if n not in required)
-    return SpecificationTemplate(code, required, optional)
+    return SpecificationTemplate(code, template.required, template.optional)
 
 
 def contract_facts(intent: FuturesIntent, customer: Customer) -> ContractFacts:
