@@ -199,11 +199,20 @@ class CommandRunner:
     one that did commit (its COMMIT answer lost) is recognised, never applied twice."""
 
     def __init__(
-        self, app: Ledger, attempts: int = 12, backoff: float = 0.004, max_batch: int = 64
+        self,
+        app: Ledger,
+        attempts: int = 12,
+        backoff: float = 0.004,
+        max_batch: int = 64,
+        on_batch: Callable[[int, int], None] | None = None,
     ) -> None:
+        """``on_batch(size, conflicts)`` is told of every batch once it is answered: how many
+        commands it held and how many times another writer made it start again (the metrics
+        set it at wiring; the domain knows no metrics library)."""
         self.app = app
         self.attempts = attempts
         self.backoff = backoff
+        self.on_batch = on_batch
         self._group = GroupCommit(self._commit, max_batch)
 
     def run(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T]:
@@ -214,16 +223,22 @@ class CommandRunner:
         return outcome
 
     def _commit(self, jobs: list[Job]) -> None:
-        for attempt in range(self.attempts):
-            batch: dict[UUID, Aggregate] = {}
-            decided = [(job, result) for job in jobs if (result := self._decide(job, batch))]
-            pending = [a for a in batch.values() if a.pending_events]
-            if self._save(pending, [job for job, _ in decided], decided):
-                return
-            jobs = [job for job, _ in decided]
-            time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt, 5))))
-        for job in jobs:
-            job.fail(ConcurrencyError())
+        size, conflicts = len(jobs), 0
+        try:
+            for attempt in range(self.attempts):
+                batch: dict[UUID, Aggregate] = {}
+                decided = [(job, result) for job in jobs if (result := self._decide(job, batch))]
+                pending = [a for a in batch.values() if a.pending_events]
+                if self._save(pending, [job for job, _ in decided], decided):
+                    return
+                conflicts += 1
+                jobs = [job for job, _ in decided]
+                time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt, 5))))
+            for job in jobs:
+                job.fail(ConcurrencyError())
+        finally:
+            if self.on_batch is not None:
+                self.on_batch(size, conflicts)
 
     def _decide(self, job: Job, batch: dict[UUID, Aggregate]) -> tuple[Any] | None:
         """Decide one command into the batch: (result,) if it goes into this write, None if it

@@ -1,27 +1,9 @@
 """Configuration: environment variables → typed settings, read once at start-up.
 
-STEELYARD_PERSISTENCE   sqlite (default) | postgres
-STEELYARD_SQLITE_PATH   event store file for the embedded default (default ./var/steelyard.db);
-                        read models live beside it (<path>.views.db)
-POSTGRES_HOST/PORT/DBNAME/USER/PASSWORD/SCHEMA   the PostgreSQL server (event store and views)
-POSTGRES_POOL_SIZE      connections per pool (default 10)
-POSTGRES_LOCK_TIMEOUT   seconds a writer waits for the table lock (default 5)
-STEELYARD_SECRET_KEY    signs bearer tokens; required with postgres, a file-kept dev key otherwise
-STEELYARD_TOKEN_MINUTES bearer token lifetime (default 60)
-STEELYARD_BINDING_IDLE_DAYS   days without activity after which a manager binding lapses (90)
-STEELYARD_PASSWORD_HASH_COST  fast|default (argon2 cost; "fast" only for tests and demos)
-STEELYARD_READ_WAIT_SECONDS   the longest a query waits for `wait_for` (default 10)
-STEELYARD_PROJECTIONS   inprocess (default: the API server keeps the read models up to date)
-                        | external (a separate `steelyard project` process does)
-STEELYARD_SIGNIN_PHONE_LIMIT    sign-in attempts per phone (default "5/15 minutes"; a successful
-                                sign-in clears the count)
-STEELYARD_SIGNIN_ADDRESS_LIMIT  sign-in attempts per client address (default "30/minute")
-STEELYARD_MAX_BODY_BYTES        the largest request body accepted (default 1048576, 1 MiB)
-STEELYARD_INTENT_REVIEW_CHAIN   the seller's review of futures intents: staff roles in order, one
-                                level each (default "supervisor,operator": the sales supervisor,
-                                then production planning, which operators do); roles: supervisor,
-                                operator, finance
-"""
+``Environment`` (pydantic-settings) names every variable read, with its default and its check;
+README's "Configuration" table documents each of them, and a test keeps the two equal.
+``Settings.from_env()`` turns it into the frozen settings the wiring uses. A bad value stops
+start-up with a one-line ``ConfigError`` naming the variable; an empty variable counts as unset."""
 
 from __future__ import annotations
 
@@ -30,9 +12,11 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from limits import parse as parse_rate
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 
 class ConfigError(Exception):
@@ -86,53 +70,45 @@ class Settings:
     sign_in_limits: SignInLimits = field(default_factory=SignInLimits)
     max_body_bytes: int = 1024 * 1024
     intent_review_chain: tuple[str, ...] = INTENT_REVIEW_CHAIN
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        persistence = env.get("STEELYARD_PERSISTENCE", "sqlite").strip().lower()
-        if persistence not in ("sqlite", "postgres"):
-            raise ConfigError(
-                f"STEELYARD_PERSISTENCE must be sqlite or postgres, not {persistence!r}"
-            )
-        pg = PostgresSettings(
-            host=env.get("POSTGRES_HOST", "127.0.0.1"),
-            port=_int(env, "POSTGRES_PORT", 5432),
-            dbname=env.get("POSTGRES_DBNAME", "steelyard"),
-            user=env.get("POSTGRES_USER", "steelyard"),
-            password=env.get("POSTGRES_PASSWORD", ""),
-            schema=env.get("POSTGRES_SCHEMA", ""),
-            pool_size=_int(env, "POSTGRES_POOL_SIZE", 10),
-            lock_timeout=_int(env, "POSTGRES_LOCK_TIMEOUT", 5),
-        )
-        sqlite_path = Path(env.get("STEELYARD_SQLITE_PATH", "var/steelyard.db"))
-        secret = env.get("STEELYARD_SECRET_KEY", "")
+        """Settings from the process environment, or from ``env`` alone (tests pass a dict).
+        A bad value is a ``ConfigError`` with a one-line message naming the variable."""
+        read = Environment.read(os.environ if env is None else env)
+        secret = read.secret_key
         if not secret:
-            if persistence == "postgres" and env.get("STEELYARD_ALLOW_DEV_SECRET") != "1":
+            if read.persistence == "postgres" and not read.allow_dev_secret:
                 raise ConfigError("STEELYARD_SECRET_KEY is required with PostgreSQL")
-            secret = _dev_secret(sqlite_path.parent)
-        projections = env.get("STEELYARD_PROJECTIONS", "inprocess")
-        if projections not in ("inprocess", "external"):
-            raise ConfigError("STEELYARD_PROJECTIONS must be inprocess or external")
-        cost = env.get("STEELYARD_PASSWORD_HASH_COST", "default")
-        if cost not in ("fast", "default"):
-            raise ConfigError("STEELYARD_PASSWORD_HASH_COST must be fast or default")
+            secret = _dev_secret(read.sqlite_path.parent)
         return cls(
-            persistence=persistence,  # type: ignore[arg-type]
-            sqlite_path=sqlite_path,
-            postgres=pg,
-            secret_key=secret,
-            token_minutes=_int(env, "STEELYARD_TOKEN_MINUTES", 60),
-            binding_idle_days=_int(env, "STEELYARD_BINDING_IDLE_DAYS", 90),
-            password_hash_cost=cost,  # type: ignore[arg-type]
-            projections=projections,  # type: ignore[arg-type]
-            read_wait_seconds=float(_int(env, "STEELYARD_READ_WAIT_SECONDS", 10)),
-            sign_in_limits=SignInLimits(
-                per_phone=_rate(env, "STEELYARD_SIGNIN_PHONE_LIMIT", SignInLimits.per_phone),
-                per_address=_rate(env, "STEELYARD_SIGNIN_ADDRESS_LIMIT", SignInLimits.per_address),
+            persistence=read.persistence,
+            sqlite_path=read.sqlite_path,
+            postgres=PostgresSettings(
+                host=read.postgres_host,
+                port=read.postgres_port,
+                dbname=read.postgres_dbname,
+                user=read.postgres_user,
+                password=read.postgres_password,
+                schema=read.postgres_schema,
+                pool_size=read.postgres_pool_size,
+                lock_timeout=read.postgres_lock_timeout,
             ),
-            max_body_bytes=_positive(env, "STEELYARD_MAX_BODY_BYTES", 1024 * 1024),
-            intent_review_chain=_review_chain(env, "STEELYARD_INTENT_REVIEW_CHAIN"),
+            secret_key=secret,
+            token_minutes=read.token_minutes,
+            binding_idle_days=read.binding_idle_days,
+            password_hash_cost=read.password_hash_cost,
+            projections=read.projections,
+            read_wait_seconds=float(read.read_wait_seconds),
+            sign_in_limits=SignInLimits(
+                per_phone=read.signin_phone_limit, per_address=read.signin_address_limit
+            ),
+            max_body_bytes=read.max_body_bytes,
+            intent_review_chain=read.intent_review_chain,
+            log_format=read.log_format,
+            log_level=read.log_level,
         )
 
     def eventsourcing_env(self, create_table: bool = True) -> dict[str, str]:
@@ -168,46 +144,159 @@ class Settings:
         return env
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+CHOICES: dict[str, tuple[str, ...]] = {
+    "persistence": ("sqlite", "postgres"),
+    "projections": ("inprocess", "external"),
+    "password_hash_cost": ("fast", "default"),
+    "log_format": ("json", "text"),
+    "log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
+}
+
+# Empty means unset, except for these: an empty limit is a mistake, not "the default".
+NO_EMPTY = ("STEELYARD_SIGNIN_PHONE_LIMIT", "STEELYARD_SIGNIN_ADDRESS_LIMIT")
 
 
-def _positive(env: Mapping[str, str], name: str, default: int) -> int:
-    value = _int(env, name, default)
-    if value < 1:
-        raise ConfigError(f"{name} must be at least 1, not {value}")
-    return value
+class Environment(BaseSettings):
+    """Every variable Steelyard reads, by its name (the field's alias), with its default."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True)
+
+    persistence: Literal["sqlite", "postgres"] = Field("sqlite", alias="STEELYARD_PERSISTENCE")
+    sqlite_path: Path = Field(Path("var/steelyard.db"), alias="STEELYARD_SQLITE_PATH")
+    postgres_host: str = Field("127.0.0.1", alias="POSTGRES_HOST")
+    postgres_port: int = Field(5432, alias="POSTGRES_PORT")
+    postgres_dbname: str = Field("steelyard", alias="POSTGRES_DBNAME")
+    postgres_user: str = Field("steelyard", alias="POSTGRES_USER")
+    postgres_password: str = Field("", alias="POSTGRES_PASSWORD")
+    postgres_schema: str = Field("", alias="POSTGRES_SCHEMA")
+    postgres_pool_size: int = Field(10, alias="POSTGRES_POOL_SIZE")
+    postgres_lock_timeout: int = Field(5, alias="POSTGRES_LOCK_TIMEOUT")
+    secret_key: str = Field("", alias="STEELYARD_SECRET_KEY")
+    allow_dev_secret: bool = Field(False, alias="STEELYARD_ALLOW_DEV_SECRET")
+    token_minutes: int = Field(60, alias="STEELYARD_TOKEN_MINUTES")
+    binding_idle_days: int = Field(90, alias="STEELYARD_BINDING_IDLE_DAYS")
+    password_hash_cost: Literal["fast", "default"] = Field(
+        "default", alias="STEELYARD_PASSWORD_HASH_COST"
+    )
+    projections: Literal["inprocess", "external"] = Field(
+        "inprocess", alias="STEELYARD_PROJECTIONS"
+    )
+    read_wait_seconds: int = Field(10, alias="STEELYARD_READ_WAIT_SECONDS")
+    signin_phone_limit: str = Field("5/15 minutes", alias="STEELYARD_SIGNIN_PHONE_LIMIT")
+    signin_address_limit: str = Field("30/minute", alias="STEELYARD_SIGNIN_ADDRESS_LIMIT")
+    max_body_bytes: int = Field(1024 * 1024, alias="STEELYARD_MAX_BODY_BYTES")
+    intent_review_chain: tuple[str, ...] = Field(
+        INTENT_REVIEW_CHAIN, alias="STEELYARD_INTENT_REVIEW_CHAIN"
+    )
+    log_format: Literal["json", "text"] = Field("json", alias="STEELYARD_LOG_FORMAT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", alias="STEELYARD_LOG_LEVEL"
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only what ``read`` hands over: the process environment, or a test's own mapping
+        (never the two mixed, and no .env file a deployment did not ask for)."""
+        return (init_settings,)
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [str(info.alias) for info in cls.model_fields.values()]
+
+    @classmethod
+    def read(cls, env: Mapping[str, str]) -> Environment:
+        given: dict[str, Any] = {
+            n: env[n] for n in cls.names() if env.get(n, "") != "" or (n in env and n in NO_EMPTY)
+        }
+        try:
+            return cls(**given)
+        except ValidationError as error:
+            raise ConfigError(_first_message(error)) from None
+
+    @classmethod
+    def _name(cls, info: ValidationInfo) -> str:
+        return str(cls.model_fields[str(info.field_name)].alias)
+
+    @field_validator(*CHOICES, mode="before")
+    @classmethod
+    def _one_of(cls, value: Any, info: ValidationInfo) -> str:
+        choices = CHOICES[str(info.field_name)]
+        text = str(value).strip()
+        text = text.upper() if info.field_name == "log_level" else text.lower()
+        if text not in choices:
+            raise ValueError(f"{cls._name(info)} must be {' or '.join(choices)}, not {value!r}")
+        return text
+
+    @field_validator(
+        "postgres_port",
+        "postgres_pool_size",
+        "postgres_lock_timeout",
+        "token_minutes",
+        "binding_idle_days",
+        "read_wait_seconds",
+        "max_body_bytes",
+        mode="before",
+    )
+    @classmethod
+    def _whole_number(cls, value: Any, info: ValidationInfo) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{cls._name(info)} must be a whole number, not {value!r}") from None
+        if info.field_name == "max_body_bytes" and number < 1:
+            raise ValueError(f"{cls._name(info)} must be at least 1, not {number}")
+        return number
+
+    @field_validator("allow_dev_secret", mode="before")
+    @classmethod
+    def _flag(cls, value: Any) -> bool:
+        return value is True or str(value).strip() == "1"
+
+    @field_validator("signin_phone_limit", "signin_address_limit", mode="before")
+    @classmethod
+    def _rate(cls, value: Any, info: ValidationInfo) -> str:
+        """A rate such as "5/15 minutes" (count / period), checked so a typo stops start-up."""
+        raw = str(value).strip()
+        try:
+            amount = parse_rate(raw).amount
+        except ValueError:
+            amount = 0
+        if amount < 1:
+            name = cls._name(info)
+            raise ValueError(f'{name} must be a rate such as "5/15 minutes", not {raw!r}')
+        return raw
+
+    @field_validator("intent_review_chain", mode="before")
+    @classmethod
+    def _review_chain(cls, value: Any, info: ValidationInfo) -> tuple[str, ...]:
+        """Reviewer roles, comma-separated, level 1 first ("supervisor,operator")."""
+        if isinstance(value, tuple):
+            return value
+        raw = str(value).strip()
+        roles = tuple(part.strip().lower() for part in raw.split(","))
+        if any(role not in REVIEWER_ROLES for role in roles):
+            raise ValueError(
+                f"{cls._name(info)} lists reviewer roles ({', '.join(REVIEWER_ROLES)}) in order, "
+                f"not {raw!r}"
+            )
+        return roles
 
 
-def _rate(env: Mapping[str, str], name: str, default: str) -> str:
-    """A rate such as "5/15 minutes" (count / period), checked here so a typo stops start-up."""
-    raw = env.get(name, default).strip()
-    try:
-        amount = parse_rate(raw).amount
-    except ValueError:
-        amount = 0
-    if amount < 1:
-        raise ConfigError(f'{name} must be a rate such as "5/15 minutes", not {raw!r}')
-    return raw
-
-
-def _review_chain(env: Mapping[str, str], name: str) -> tuple[str, ...]:
-    """Reviewer roles, comma-separated, level 1 first ("supervisor,operator")."""
-    raw = env.get(name, "").strip()
-    if not raw:
-        return INTENT_REVIEW_CHAIN
-    roles = tuple(part.strip().lower() for part in raw.split(","))
-    if any(role not in REVIEWER_ROLES for role in roles):
-        raise ConfigError(
-            f"{name} lists reviewer roles ({', '.join(REVIEWER_ROLES)}) in order, not {raw!r}"
-        )
-    return roles
+def _first_message(error: ValidationError) -> str:
+    """One line: our own check's message, or pydantic's for the first bad variable."""
+    first = error.errors()[0]
+    cause = first.get("ctx", {}).get("error")
+    if isinstance(cause, ValueError):
+        return str(cause)
+    name = ".".join(str(part) for part in first["loc"])
+    return f"{name}: {first['msg']}"
 
 
 def _dev_secret(folder: Path) -> str:

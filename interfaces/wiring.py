@@ -28,6 +28,7 @@ from domain.trading.contract_service import ContractService
 from domain.trading.order_service import OrderService
 from domain.trading.return_service import ReturnService
 from interfaces.config import Settings
+from interfaces.metrics import Metrics
 from interfaces.security import Argon2Passwords, LoggingSms, SignInThrottle, Tokens
 from projections.accounts.directory import AccountDirectoryView
 from projections.all import all_projections
@@ -82,6 +83,7 @@ class Services:
     tracking: TrackingView
     auction_views: AuctionsView
     intent_tracking: IntentTrackingView
+    metrics: Metrics = field(default_factory=Metrics)
     clock: Clock = field(default=system_clock)
 
     @classmethod
@@ -100,7 +102,8 @@ class Services:
             env=settings.eventsourcing_env(create_table=create_tables),
             snapshot_every=SNAPSHOT_EVERY,
         )
-        runner = CommandRunner(ledger)
+        metrics = Metrics()  # this process's: requests, command batches, jobs, read models
+        runner = CommandRunner(ledger, on_batch=metrics.command_batch)
         hasher = hasher or Argon2Passwords(settings.password_hash_cost)
         sms = sms or LoggingSms()
         logins = NewLogins(runner, hasher)  # one for every service that creates a login
@@ -109,6 +112,8 @@ class Services:
         contracts = ContractService(runner, catalog, funds)
         auctions = AuctionService(runner, catalog, funds, contracts)
         contracts.on_paid(auctions.contract_paid_in)  # an award's payment frees its deposit
+        projections = ProjectionRunner(ledger, views, all_projections())
+        metrics.watch_projections(projections.status)
         return cls(
             settings=settings,
             ledger=ledger,
@@ -127,7 +132,7 @@ class Services:
             auctions=auctions,
             intents=IntentService(runner, contracts, settings.intent_review_chain),
             views=views,
-            projections=ProjectionRunner(ledger, views, all_projections()),
+            projections=projections,
             directory=AccountDirectoryView(views),
             balances=BalancesView(views),
             funds_tracking=FundsTrackingView(views),
@@ -135,6 +140,7 @@ class Services:
             tracking=TrackingView(views),
             auction_views=AuctionsView(views),
             intent_tracking=IntentTrackingView(views),
+            metrics=metrics,
             clock=clock,
         )
 

@@ -15,6 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from interfaces.api import problems
 from interfaces.api.body_limit import BodySizeLimit
+from interfaces.api.observe import Observe
+from interfaces.api.observe import router as metrics_router
 from interfaces.api.responses import OrjsonResponse
 from interfaces.api.routes import (
     accounts,
@@ -33,6 +35,7 @@ from interfaces.api.routes import (
     tracking,
 )
 from interfaces.config import Settings
+from interfaces.logs import configure_logging
 from interfaces.wiring import Services
 
 API_PREFIX = "/api/v1"
@@ -122,7 +125,14 @@ TAGS = [
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """Build the app. Given ``services``, the caller owns them; otherwise they are built from
-    ``settings`` (or the environment) at start-up and closed at shutdown."""
+    ``settings`` (or the environment) at start-up and closed at shutdown.
+
+    Called with nothing, as a process's factory (``uvicorn --factory
+    interfaces.api.app:create_app``, gunicorn's uvicorn workers), it also configures logging,
+    once, before uvicorn logs that it is serving; ``steelyard serve`` configures it itself."""
+    if services is None and settings is None:
+        settings = Settings.from_env()
+        configure_logging(settings)
     configured = services.settings if services else settings or Settings.from_env()
 
     @asynccontextmanager
@@ -170,6 +180,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             response.headers["X-Request-ID"] = rid
         return response
 
+    # Outermost: every request is logged and counted, a 413 or an unmatched path included.
+    app.add_middleware(Observe)
+
     api = APIRouter(prefix=API_PREFIX)
     for module in (auth, accounts, members, staff, funds, catalog, listings):
         api.include_router(module.router)
@@ -189,6 +202,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         api.include_router(router)
     app.include_router(api)
     app.include_router(health.router)
+    app.include_router(metrics_router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

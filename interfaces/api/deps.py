@@ -42,8 +42,11 @@ def _actor(services: Services, token: str | None) -> Actor:
 
 
 async def _context(request: Request, actor: Actor, services: Services) -> CommandContext:
-    request_id = request.headers.get("X-Request-ID") or uuid4().hex
+    # the request log's middleware gave it one already (interfaces/api/observe.py)
+    request_id = getattr(request.state, "request_id", None)
+    request_id = request_id or request.headers.get("X-Request-ID") or uuid4().hex
     request.state.request_id = request_id
+    request.state.actor = actor  # who, for the request log
     idempotency = None
     key = request.headers.get("Idempotency-Key")
     if key is not None and request.method == "POST":
