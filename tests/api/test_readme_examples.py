@@ -1,0 +1,99 @@
+"""The README's worked examples, run as they are written: every ```bash block of the "Worked
+examples" section marked ``# example: NAME``, in order, by ``bash -euo pipefail`` with curl,
+against the API on a free loopback port, seeded with the demo data as ``scripts/serve`` seeds it
+(``interfaces.demo.seed``) on the test's store (PostgreSQL under ``scripts/test``).
+
+The ``setup`` block runs before each of the others (each journey starts from the demo data
+alone); a failed request (``curl --fail-with-body``) or a figure the block ``expect``s that is
+not there fails its journey, with the block's own output in the message.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from interfaces.api.app import create_app
+from interfaces.demo import seed
+from interfaces.wiring import Services
+from tests.conftest import throwaway_settings
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+DOCUMENTED_BASE = "http://127.0.0.1:8000"
+BLOCK = re.compile(r"^```bash\n# example: ([\w-]+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+JOURNEYS = ("spot-journey", "refund", "transfer", "credit-line")
+
+
+def worked_examples() -> dict[str, str]:
+    """The marked blocks of the section, by name, in the README's order."""
+    section = README.read_text(encoding="utf-8").split("\n### Worked examples\n", 1)[1]
+    section = re.split(r"\n##+ ", section, maxsplit=1)[0]
+    return {name: body for name, body in BLOCK.findall(section)}
+
+
+def test_the_section_holds_the_setup_and_every_journey_in_order() -> None:
+    assert list(worked_examples()) == ["setup", *JOURNEYS]
+
+
+def test_the_examples_address_the_documented_server() -> None:
+    setup = worked_examples()["setup"]
+    assert f"API={DOCUMENTED_BASE}/api/v1\n" in setup
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The API over HTTP on a free loopback port, on a fresh store seeded with the demo."""
+    with throwaway_settings(tmp_path_factory.mktemp("readme")) as settings:
+        services = Services.build(settings)
+        try:
+            seed(services)
+            with serving(create_app(settings, services)) as base:
+                yield base
+        finally:
+            services.close()
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """uvicorn in a thread on a free loopback port; stopped on exit."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the examples are curl commands")
+@pytest.mark.parametrize("journey", JOURNEYS)
+def test_the_worked_example_runs_as_written(demo_server: str, journey: str) -> None:
+    examples = worked_examples()
+    script = (examples["setup"] + examples[journey]).replace(DOCUMENTED_BASE, demo_server)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,  # the assertion shows the block's own output
+    )
+    assert done.returncode == 0, f"{journey} failed:\n{done.stdout}\n{done.stderr}"
