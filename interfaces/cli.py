@@ -132,6 +132,13 @@ def open_store(read_only: bool = True) -> Services:
     return Services.build(settings, create_tables=not read_only)
 
 
+def _configure_logs() -> None:
+    """The long-running commands log as the API does (interfaces/logs.py)."""
+    from interfaces.logs import configure_logging
+
+    configure_logging(Settings.from_env())
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
@@ -152,7 +159,7 @@ def serve(
     from interfaces.api.app import create_app
     from interfaces.scheduler import Scheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _configure_logs()
     services = open_store(read_only=False)
     settings = services.settings
     try:
@@ -163,7 +170,7 @@ def serve(
         if jobs:
             jobs.start()
         try:
-            uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")
+            uvicorn.run(create_app(settings, services), host=host, port=port, log_config=None)
         finally:
             if jobs:
                 jobs.stop()
@@ -253,7 +260,7 @@ def scheduler(
 
     from interfaces.scheduler import run_loop, tick
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _configure_logs()
     services = open_store()
     try:
         if once:
@@ -283,7 +290,7 @@ def _report_once(runs: list[Any]) -> None:
 @app.command()
 def project() -> None:
     """Keep the read models up to date as their own process (resumes where it stopped)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _configure_logs()
     services = open_store()
     try:
         services.projections.run_forever()

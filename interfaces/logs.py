@@ -18,6 +18,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 from interfaces.config import Settings
@@ -43,7 +44,10 @@ class UtcTextFormatter(logging.Formatter):
 def formatter(log_format: str) -> logging.Formatter:
     if log_format == "text":
         return UtcTextFormatter()
-    return UtcJsonFormatter(FIELDS, rename_fields=RENAMED)
+    # uvicorn's ``color_message`` repeats the message with terminal colours: left out
+    return UtcJsonFormatter(
+        FIELDS, rename_fields=RENAMED, reserved_attrs=[*RESERVED_ATTRS, "color_message"]
+    )
 
 
 def configure_logging(settings: Settings) -> None:

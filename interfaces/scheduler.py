@@ -167,6 +167,7 @@ def run_jobs(services: Services) -> list[JobRun]:
             except Exception as exc:  # reported as this job's error; the others still run
                 log.exception("scheduled job %s failed", name)
                 runs.append(JobRun(name, error=f"{type(exc).__name__}: {exc}"))
+            services.metrics.job_ran(name, runs[-1].ok)
     return runs
 
 

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from interfaces.api import problems
 from interfaces.api.body_limit import BodySizeLimit
-from interfaces.api.observe import Observe
+from interfaces.api.observe import Observe, route_templates
 from interfaces.api.observe import router as metrics_router
 from interfaces.api.responses import OrjsonResponse
 from interfaces.api.routes import (
@@ -140,6 +140,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         owned = services is None
         running: Services = services or Services.build(configured)
         app.state.services = running
+        route_templates(app)  # the request log's route names, before the first request
         follow = running.settings.projections == "inprocess" and not running.projections.running
         if follow:
             running.projections.start()

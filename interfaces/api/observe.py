@@ -93,13 +93,14 @@ def _template(scope: Scope) -> str:
     out of it, literal paths before those with parameters (``/auctions/history`` before
     ``/auctions/{lot_id}``); ``unmatched`` when none does."""
     path = scope.get("path", "")
-    for template, regex in _templates(scope["app"]):
+    for template, regex in route_templates(scope["app"]):
         if regex.match(path):
             return template
     return "unmatched"
 
 
-def _templates(app: FastAPI) -> list[tuple[str, Any]]:
+def route_templates(app: FastAPI) -> list[tuple[str, Any]]:
+    """Built once (the app's lifespan does it at start-up, before the first request)."""
     known: list[tuple[str, Any]] | None = getattr(app.state, "route_templates", None)
     if known is None:
         paths = [*app.openapi()["paths"], *UNLISTED]

@@ -173,3 +173,12 @@ def _readme_table_variables() -> set[str]:
 def test_the_readme_table_documents_exactly_the_variables_settings_read() -> None:
     documented = _readme_table_variables()
     assert documented == set(Environment.names())
+
+
+def test_metrics_count_each_scheduler_job_run(api: Api) -> None:
+    from interfaces.scheduler import JOBS, run_jobs
+
+    run_jobs(api.services)
+    samples = _samples(api.client.get("/metrics").text)
+    for job in JOBS:
+        assert samples[f'steelyard_scheduler_job_runs_total{{job="{job}",outcome="ok"}}'] == 1
