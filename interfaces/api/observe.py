@@ -99,15 +99,33 @@ def _template(scope: Scope) -> str:
     return "unmatched"
 
 
+_BUILT: dict[tuple[object, ...], list[tuple[str, Any]]] = {}
+
+
 def route_templates(app: FastAPI) -> list[tuple[str, Any]]:
-    """Built once (the app's lifespan does it at start-up, before the first request)."""
+    """Built once per set of routers (the app's lifespan does it at start-up, before the first
+    request). The paths come from the OpenAPI document, which costs a second or more to build:
+    apps made of the same routers (every ``create_app()`` in one process) share the result."""
     known: list[tuple[str, Any]] | None = getattr(app.state, "route_templates", None)
     if known is None:
-        paths = [*app.openapi()["paths"], *UNLISTED]
-        ordered = sorted(set(paths), key=lambda p: (p.count("{"), -len(p)))
-        known = [(p, compile_path(p)[0]) for p in ordered]
+        key = _shape(app.routes)
+        known = _BUILT.get(key)
+        if known is None:
+            paths = [*app.openapi()["paths"], *UNLISTED]
+            ordered = sorted(set(paths), key=lambda p: (p.count("{"), -len(p)))
+            known = _BUILT[key] = [(p, compile_path(p)[0]) for p in ordered]
         app.state.route_templates = known
     return known
+
+
+def _shape(routes: Any) -> tuple[object, ...]:
+    """What identifies a set of routes: each route's path, each included router by its routes."""
+    return tuple(
+        _shape(r.original_router.routes)
+        if hasattr(r, "original_router")
+        else getattr(r, "path", "")
+        for r in routes
+    )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
