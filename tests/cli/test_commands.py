@@ -95,9 +95,11 @@ def test_scheduler_logs_each_tick_and_stops_cleanly_on_sigterm(cli: Cli) -> None
         process.kill()
 
     assert process.returncode == 0, stderr
-    ticks = [line for line in stderr.splitlines() if "scheduler tick at 20" in line]
+    lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]  # JSON log lines
+    messages = [line["message"] for line in lines]
+    ticks = [m for m in messages if m.startswith("scheduler tick at 20")]
     assert len(ticks) >= 2, stderr
-    assert "Traceback" not in stderr and stderr.rstrip().endswith("scheduler stopped")
+    assert "Traceback" not in stderr and messages[-1] == "scheduler stopped"
 
 
 def test_serve_demo_refuses_to_seed_a_store_holding_other_data(cli: Cli) -> None:
