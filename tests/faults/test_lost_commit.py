@@ -4,8 +4,9 @@ the store refuses as a duplicate: that refusal must not be taken for a concurren
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from uuid import UUID
 
 import pytest
 
@@ -49,18 +50,29 @@ def _event_names(ledger: Ledger, company: object) -> list[str]:
     ]
 
 
+def _buyer_command_with_lost_answer(
+    ledger: Ledger, proxy: PgProxy, paid: str, command: Callable[[FundsService, UUID], object]
+) -> UUID:
+    """A company paid ``paid`` in; then its buyer runs ``command`` while the COMMIT's answer is
+    swallowed on the way back (the proxy asserts it really was)."""
+    funds = FundsService(CommandRunner(ledger))
+    clock = FrozenClock(START)
+    company = new_company(ledger)
+    with acting(clock):
+        funds.record_payment(company, Money.parse(paid), f"BANK-{company}")
+    proxy.lose_next_commit()
+    with acting(clock, Role.BUYER_ADMIN, company):
+        command(funds, company)
+    assert proxy.commits_lost == 1
+    return company
+
+
 def test_deposit_top_up_with_lost_commit_answer_is_applied_once(
     through_proxy: Ledger, direct: Ledger, proxy: PgProxy
 ) -> None:
-    funds = FundsService(CommandRunner(through_proxy))
-    clock = FrozenClock(START)
-    company = new_company(through_proxy)
-    with acting(clock):
-        funds.record_payment(company, Money.parse("100.00"), "BANK-1")
-    proxy.lose_next_commit()
-    with acting(clock, Role.BUYER_ADMIN, company):
-        funds.top_up_deposit(company, Money.parse("2.00"))
-    assert proxy.commits_lost == 1
+    company = _buyer_command_with_lost_answer(
+        through_proxy, proxy, "100.00", lambda f, c: f.top_up_deposit(c, Money.parse("2.00"))
+    )
     account = direct.repository.get(FundsAccount.id_for(company))
     assert account.balance("deposit.free") == Money.parse("2.00")
     assert account.balance("unallocated") == Money.parse("98.00")
@@ -70,15 +82,9 @@ def test_deposit_top_up_with_lost_commit_answer_is_applied_once(
 def test_refund_request_with_lost_commit_answer_is_created_once(
     through_proxy: Ledger, direct: Ledger, proxy: PgProxy
 ) -> None:
-    funds = FundsService(CommandRunner(through_proxy))
-    clock = FrozenClock(START)
-    company = new_company(through_proxy)
-    with acting(clock):
-        funds.record_payment(company, Money.parse("500.00"), "BANK-2")
-    proxy.lose_next_commit()
-    with acting(clock, Role.BUYER_ADMIN, company):
-        funds.request_refund(company, Money.parse("120.00"))
-    assert proxy.commits_lost == 1
+    company = _buyer_command_with_lost_answer(
+        through_proxy, proxy, "500.00", lambda f, c: f.request_refund(c, Money.parse("120.00"))
+    )
     account = direct.repository.get(FundsAccount.id_for(company))
     assert account.balance("unallocated") == Money.parse("380.00")
     assert _event_names(direct, company).count("RefundRequested") == 1
