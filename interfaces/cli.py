@@ -9,134 +9,32 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
-import psycopg
 import typer
-from eventsourcing.persistence import PersistenceError
-from typer.core import TyperGroup
 
 from domain.errors import DomainError
-from interfaces.config import ConfigError, Settings
+from interfaces.commands.audit import audit
+from interfaces.commands.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECK_FAILED,
+    EXIT_USAGE,
+    CliError,
+    GuardedGroup,
+    configure_logs,
+    open_store,
+    store_location,
+)
 
 if TYPE_CHECKING:
     from interfaces.wiring import Services
-
-EXIT_CHECK_FAILED = 1  # a check found a problem: differences, a stopped read model, a failed job
-EXIT_USAGE = 2  # the command line itself is wrong (or asks for what needs an explicit flag)
-EXIT_NO_STORE = 3  # no event store at the configured location, or it cannot be reached
-EXIT_BAD_INPUT = 4  # the input is refused: unreadable file, encoding, CSV, a refused command
-EXIT_CONFIG = 5  # the environment's settings are invalid
-EXIT_INTERNAL = 70  # a defect; STEELYARD_DEBUG=1 shows its traceback
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.message, self.code = message, code
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"steelyard: {' '.join(message.split())}", err=True)
-    raise typer.Exit(code=code)
-
-
-class GuardedGroup(TyperGroup):
-    """Turns every error a command raises into one line on stderr and its exit code."""
-
-    def invoke(self, ctx: Any) -> Any:  # typer's own click Context
-        try:
-            return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
-        except CliError as exc:
-            _fail(exc.message, exc.code)
-        except ConfigError as exc:
-            _fail(f"configuration: {exc}", EXIT_CONFIG)
-        except DomainError as exc:
-            _fail(f"{exc.code}: {exc.detail}", EXIT_BAD_INPUT)
-        except (psycopg.Error, sqlite3.Error, PersistenceError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            _fail(f"the event store failed: {first}", EXIT_NO_STORE)
-        except Exception as exc:
-            if os.environ.get("STEELYARD_DEBUG") == "1":
-                raise
-            _fail(
-                f"unexpected {type(exc).__name__}: {exc} (STEELYARD_DEBUG=1 shows the traceback)",
-                EXIT_INTERNAL,
-            )
 
 
 app = typer.Typer(
     cls=GuardedGroup, help="Steelyard: the trading ledger's operator and auditor tools."
 )
-
-
-def store_location(settings: Settings) -> str:
-    """Where the event store is, unambiguously: the absolute file, or server, database, schema."""
-    if settings.persistence == "sqlite":
-        return f"sqlite {settings.sqlite_path.resolve()}"
-    pg = settings.postgres
-    return f"postgres {pg.user}@{pg.host}:{pg.port}/{pg.dbname} schema {pg.schema or 'public'}"
-
-
-def require_store(settings: Settings) -> None:
-    """Stop with exit 3 unless an event store exists where the settings point; creates nothing."""
-    if settings.persistence == "sqlite":
-        path = settings.sqlite_path.resolve()
-        if not path.is_file():
-            raise CliError(
-                f"no event store at {path} (set STEELYARD_SQLITE_PATH to the store's file, "
-                "or run from the folder that holds var/)",
-                EXIT_NO_STORE,
-            )
-        found = _sqlite_has_events(path)
-    else:
-        from domain.ledger import Ledger
-
-        try:
-            with psycopg.connect(settings.postgres.conninfo(), connect_timeout=5) as pg:
-                row = pg.execute("SELECT to_regclass(%s)", (f"{Ledger.name}_events",)).fetchone()
-        except psycopg.OperationalError as exc:
-            first = str(exc).strip().splitlines()[0]
-            raise CliError(
-                f"cannot reach the event store ({store_location(settings)}): {first}",
-                EXIT_NO_STORE,
-            ) from None
-        found = row is not None and row[0] is not None
-    if not found:
-        raise CliError(f"no event store at {store_location(settings)}", EXIT_NO_STORE)
-
-
-def _sqlite_has_events(path: Path) -> bool:
-    """Whether the file holds the event table (opened read-only: nothing is created)."""
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
-        query = "SELECT 1 FROM sqlite_master WHERE type='table' AND name='stored_events'"
-        return conn.execute(query).fetchone() is not None
-    finally:
-        conn.close()
-
-
-def open_store(read_only: bool = True) -> Services:
-    """The services on the configured store; a read-only command requires it to exist."""
-    from interfaces.wiring import Services
-
-    settings = Settings.from_env()
-    if read_only:
-        require_store(settings)
-    return Services.build(settings, create_tables=not read_only)
-
-
-def _configure_logs() -> None:
-    """The long-running commands log as the API does (interfaces/logs.py)."""
-    from interfaces.logs import configure_logging
-
-    configure_logging(Settings.from_env())
 
 
 @app.command()
@@ -159,7 +57,7 @@ def serve(
     from interfaces.api.app import create_app
     from interfaces.scheduler import Scheduler
 
-    _configure_logs()
+    configure_logs()
     services = open_store(read_only=False)
     settings = services.settings
     try:
@@ -260,7 +158,7 @@ def scheduler(
 
     from interfaces.scheduler import run_loop, tick
 
-    _configure_logs()
+    configure_logs()
     services = open_store()
     try:
         if once:
@@ -290,7 +188,7 @@ def _report_once(runs: list[Any]) -> None:
 @app.command()
 def project() -> None:
     """Keep the read models up to date as their own process (resumes where it stopped)."""
-    _configure_logs()
+    configure_logs()
     services = open_store()
     try:
         services.projections.run_forever()
@@ -397,49 +295,7 @@ def reconcile() -> None:
     raise typer.Exit(code=1)
 
 
-audit = typer.Typer(help="Auditors: replay a history from its events alone.")
 app.add_typer(audit, name="audit")
-
-
-@audit.command("auction")
-def audit_auction(lot_id: Annotated[str, typer.Argument(help="The auction lot's id")]) -> None:
-    """Rebuild an auction lot from its events alone and show every step re-checked: each
-    accepted bid, each extension with the bid that caused it, the winner and why, each deposit
-    movement. Exit code 1 when a step does not hold."""
-    from uuid import UUID
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from domain import context
-    from domain.context import Actor, CommandContext, Role
-    from interfaces.api.responses import wire
-
-    try:
-        lot = UUID(lot_id)
-    except ValueError:
-        raise CliError(f"{lot_id!r} is not an auction lot id (a UUID)", EXIT_USAGE) from None
-    services = open_store()
-    auditor = CommandContext(actor=Actor(None, Role.AUDITOR), request_id="cli:audit:auction")
-    try:
-        with context.acting(auditor):
-            replay = services.auctions.replay(lot)
-    finally:
-        services.close()
-    table = Table("at (UTC)", "step", "what")
-    for step in replay.steps:
-        detail = ", ".join(f"{k}={v}" for k, v in wire(step.detail).items() if v is not None)
-        table.add_row(wire(step.at), step.kind, detail)
-    Console(width=160).print(table)
-    board = replay.board(auditor.now())
-    typer.echo(f"lot {replay.lot.lot_no}: {board.state.value} {board.label}; {replay.why}")
-    if replay.lot.winner_id is not None:
-        typer.echo(f"winner {replay.lot.winner_id}, contract {replay.lot.contract_id}")
-    for problem in replay.problems:
-        typer.echo(f"DOES NOT HOLD: {problem}", err=True)
-    if not replay.proven:
-        raise typer.Exit(code=1)
-    typer.echo("Every step holds: the history proves the outcome.")
 
 
 def main() -> None:
