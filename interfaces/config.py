@@ -72,6 +72,10 @@ class Settings:
     intent_review_chain: tuple[str, ...] = INTENT_REVIEW_CHAIN
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
+    # The platform's Ed25519 key (interfaces/integrity/keys.py): a PEM file, or else a dev key
+    # kept in this folder (the embedded default, or STEELYARD_ALLOW_DEV_SECRET); neither: None.
+    signing_key_file: Path | None = None
+    dev_signing_key_folder: Path | None = Path("var")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +87,10 @@ class Settings:
             if read.persistence == "postgres" and not read.allow_dev_secret:
                 raise ConfigError("STEELYARD_SECRET_KEY is required with PostgreSQL")
             secret = _dev_secret(read.sqlite_path.parent)
+        key_file = read.signing_key_file
+        if key_file is not None and not key_file.is_file():
+            raise ConfigError(f"STEELYARD_SIGNING_KEY_FILE names no file: {key_file}")
+        dev_keys = read.persistence == "sqlite" or read.allow_dev_secret
         return cls(
             persistence=read.persistence,
             sqlite_path=read.sqlite_path,
@@ -109,6 +117,8 @@ class Settings:
             intent_review_chain=read.intent_review_chain,
             log_format=read.log_format,
             log_level=read.log_level,
+            signing_key_file=key_file,
+            dev_signing_key_folder=read.sqlite_path.parent if dev_keys else None,
         )
 
     def eventsourcing_env(self, create_table: bool = True) -> dict[str, str]:
@@ -173,6 +183,7 @@ class Environment(BaseSettings):
     postgres_lock_timeout: int = Field(5, alias="POSTGRES_LOCK_TIMEOUT")
     secret_key: str = Field("", alias="STEELYARD_SECRET_KEY")
     allow_dev_secret: bool = Field(False, alias="STEELYARD_ALLOW_DEV_SECRET")
+    signing_key_file: Path | None = Field(None, alias="STEELYARD_SIGNING_KEY_FILE")
     token_minutes: int = Field(60, alias="STEELYARD_TOKEN_MINUTES")
     binding_idle_days: int = Field(90, alias="STEELYARD_BINDING_IDLE_DAYS")
     password_hash_cost: Literal["fast", "default"] = Field(

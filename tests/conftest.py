@@ -33,6 +33,7 @@ def throwaway_settings(folder: Path) -> Iterator[Settings]:
         {
             **os.environ,
             "STEELYARD_SECRET_KEY": "test-secret-of-at-least-32-bytes-long",
+            "STEELYARD_ALLOW_DEV_SECRET": "1",  # a dev signing key in the test's folder
             "STEELYARD_PASSWORD_HASH_COST": "fast",
             "STEELYARD_READ_WAIT_SECONDS": "5",
         }
