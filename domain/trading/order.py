@@ -77,6 +77,15 @@ class ReturnLine:
     amount: Money
 
 
+RETURN_STATE_LABELS: dict[str, str] = {
+    "requested": "退货申请中",
+    "approved": "已同意退货",
+    "received": "已收到退货",
+    "refunded": "已退款",
+    "rejected": "已拒绝退货",
+}
+
+
 @dataclass
 class ReturnRequest:
     return_id: UUID

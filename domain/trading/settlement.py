@@ -79,6 +79,14 @@ class ObjectionStatus(Enum):
     REJECTED = "rejected"
 
 
+OBJECTION_KIND_LABELS: dict[str, str] = {"quality": "质量异议", "quantity": "数量异议"}
+OBJECTION_STATUS_LABELS: dict[str, str] = {
+    "filed": "待处理",
+    "accepted": "已受理",
+    "rejected": "已驳回",
+}
+
+
 @dataclass(frozen=True)
 class Objection:
     objection_id: UUID

@@ -164,6 +164,7 @@ def test_partial_return_after_receipt_is_reviewed_then_refunded(api: Api) -> Non
     )
     return_id = asked["return_id"]
     assert asked["amount"] == "10000.00"  # 2.500 t × 4,000.00
+    assert (asked["state"], asked["state_label"]) == ("requested", "退货申请中")
 
     early = api.post(f"/orders/{order_id}/returns/{return_id}/refund", s.finance)
     assert early.status_code == 409 and early.json()["code"] == "invalid_transition"
@@ -183,7 +184,11 @@ def test_partial_return_after_receipt_is_reviewed_then_refunded(api: Api) -> Non
     order = _ok(api.get(f"/orders/{order_id}", s.buyer))
     assert order["status"] == "shipped"
     assert {ln["category"] for ln in order["lines"]} == {"HRC", second_category}
-    assert [r["state"] for r in order["returns"]] == ["refunded"]
+    assert [(r["state"], r["state_label"]) for r in order["returns"]] == [("refunded", "已退款")]
+    tracked = _ok(
+        api.get("/tracking/returns", s.buyer, params={"wait_for": api.services.ledger.head()})
+    )
+    assert [(r["state"], r["state_label"]) for r in tracked["data"]] == [("refunded", "已退款")]
 
 
 def test_a_rejected_return_needs_a_reason_and_refunds_nothing(api: Api) -> None:

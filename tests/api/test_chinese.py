@@ -86,3 +86,38 @@ def test_an_account_has_its_certification_and_level_labels(api) -> None:
 
     assert (account["certification"], account["certification_label"]) == ("certified", "已认证")
     assert account["level_label"] == "普通会员"
+
+
+def test_a_listing_has_its_state_and_shelf_status_labels(api) -> None:
+    s = stage(api)
+    coil = s.listing()
+
+    one = api.get(f"/listings/{coil}", s.buyer).json()
+    found = api.get("/listings", s.buyer, params={"wait_for": api.services.ledger.head()}).json()
+
+    assert (one["state"], one["state_label"]) == ("published", "已发布")
+    assert (one["status"], one["status_label"]) == ("on_shelf", "在售")
+    assert [(r["status"], r["status_label"]) for r in found["data"]] == [("on_shelf", "在售")]
+    withdrawn = api.post(f"/listings/{coil}/withdraw", s.operator, json={"reason": "sold off"})
+    assert withdrawn.status_code == 200, withdrawn.text
+    again = api.get(f"/listings/{coil}", s.operator).json()
+    assert (again["status"], again["status_label"]) == ("withdrawn", "已撤回")
+
+
+def test_journal_entries_and_refund_requests_have_chinese_labels(api) -> None:
+    s = stage(api)
+    s.fund("5000.00")
+    asked = api.post(
+        f"/funds/{s.account_id}/refunds",
+        s.buyer,
+        json={"source": "HRC", "amount": "1000.00", "memo": "退回多付款"},
+    )
+    assert asked.status_code == 201, asked.text
+    wait = {"wait_for": api.services.ledger.head()}
+
+    journal = api.get(f"/funds/{s.account_id}/journal", s.buyer, params=wait).json()
+    requests = api.get("/tracking/refunds-transfers", s.buyer, params=wait).json()
+
+    labels = {(e["kind"], e["kind_label"]) for e in journal["data"]}
+    assert {("payment", "来款入账"), ("refund_requested", "退款申请")} <= labels
+    assert [(r["kind_label"], r["status_label"]) for r in requests["data"]] == [("退款", "待审核")]

@@ -156,7 +156,13 @@ def test_an_accepted_objection_credits_the_buyer_and_a_rejected_one_needs_a_reas
             json={"decision": "reject", "reason": "weighed twice"},
         )
     )
-    assert rejected["status"] == "rejected"
+    assert (rejected["status"], rejected["status_label"]) == ("rejected", "已驳回")
+    assert accepted["status_label"] == "已受理"
+    tracked = _ok(
+        api.get("/tracking/objections", s.buyer, params={"wait_for": api.services.ledger.head()})
+    )
+    labels = {(o["kind_label"], o["status_label"]) for o in tracked["data"]}
+    assert labels == {("质量异议", "已受理"), ("数量异议", "已驳回")}
 
 
 def test_a_certificate_code_is_unique_across_contracts(api: Api) -> None:

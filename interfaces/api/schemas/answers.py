@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field, computed_field
 
 from domain.accounts.account import Certification
 from domain.context import Role
+from domain.trading.order import RETURN_STATE_LABELS
+from domain.trading.settlement import OBJECTION_STATUS_LABELS
 from interfaces.api.schemas.catalog import AttributesPublic, StockPublic
 from interfaces.api.schemas.common import Amount, CommandAnswer, Tonnage
 
@@ -164,6 +166,11 @@ class ReturnAnswer(CommandAnswer):
     state: str = Field(examples=["requested"])
     amount: Amount
 
+    @computed_field(examples=["退货申请中"])  # type: ignore[prop-decorator]
+    @property
+    def state_label(self) -> str:
+        return RETURN_STATE_LABELS.get(self.state, self.state)
+
 
 # ---- contracts and invoices ------------------------------------------------------------------
 class ContractAnswer(CommandAnswer):
@@ -195,6 +202,13 @@ class ObjectionAnswer(ContractAnswer):
     objection_id: UUID
     status: str | None = Field(default=None, examples=["accepted"], description="Once decided")
     compensation: Amount | None = Field(default=None, description="Accepted: credited")
+
+    @computed_field(examples=["已受理"])  # type: ignore[prop-decorator]
+    @property
+    def status_label(self) -> str | None:
+        return (
+            None if self.status is None else OBJECTION_STATUS_LABELS.get(self.status, self.status)
+        )
 
 
 class InvoiceIssued(CommandAnswer):

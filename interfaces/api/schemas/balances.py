@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
+from domain.funds.labels import REQUEST_KIND_LABELS, REQUEST_STATUS_LABELS, journal_kind_label
 from interfaces.api.schemas.common import Amount, Instant, Tonnage
 from projections.balances.figures import BalanceFigures, JournalEntryRecord
 from projections.balances.reconcile import Reconciliation
@@ -89,6 +90,11 @@ class JournalEntryPublic(BaseModel):
     posted_at: Instant
     caused_by: CausePublic
     lines: list[JournalLinePublic]
+
+    @computed_field(examples=["来款入账"])  # type: ignore[prop-decorator]
+    @property
+    def kind_label(self) -> str:
+        return journal_kind_label(self.kind)
 
     @classmethod
     def of(cls, record: JournalEntryRecord) -> JournalEntryPublic:
@@ -180,6 +186,16 @@ class RequestPublic(BaseModel):
     decided_role: str | None
     paid_at: Instant | None
     received_at: Instant | None = Field(description="Transfers: when the receiver got it")
+
+    @computed_field(examples=["退款"])  # type: ignore[prop-decorator]
+    @property
+    def kind_label(self) -> str:
+        return REQUEST_KIND_LABELS.get(self.kind, self.kind)
+
+    @computed_field(examples=["待审核"])  # type: ignore[prop-decorator]
+    @property
+    def status_label(self) -> str:
+        return REQUEST_STATUS_LABELS.get(self.status, self.status)
 
 
 class RequestsPublic(BaseModel):

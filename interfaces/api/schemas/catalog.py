@@ -18,11 +18,13 @@ from pydantic import (
     AliasChoices,
     BaseModel,
     Field,
+    computed_field,
     field_validator,
     model_validator,
 )
 
 from domain.catalog.catalog import ProductAttributes
+from domain.catalog.labels import LISTING_STATE_LABELS, LISTING_STATUS_LABELS
 from domain.catalog.listing import SaleTerms
 from domain.catalog.pricing import LevelPrice, RegionalDelta
 from domain.errors import ValidationError
@@ -281,12 +283,27 @@ class QuotePublic(BaseModel):
     explanation: str
 
 
-class ListingPublic(BaseModel):
+class _ListingLabels(BaseModel):
+    """``state_label`` and ``status_label`` beside the codes (Chinese)."""
+
+    state: str = Field(examples=["published"])
+    status: str = Field(examples=["on_shelf"])
+
+    @computed_field(examples=["已发布"])  # type: ignore[prop-decorator]
+    @property
+    def state_label(self) -> str:
+        return LISTING_STATE_LABELS.get(self.state, self.state)
+
+    @computed_field(examples=["在售"])  # type: ignore[prop-decorator]
+    @property
+    def status_label(self) -> str:
+        return LISTING_STATUS_LABELS.get(self.status, self.status)
+
+
+class ListingPublic(_ListingLabels):
     """A buyer sees ``your_price``; staff see ``levels`` and ``customer_prices`` instead."""
 
     listing_id: UUID
-    state: str = Field(examples=["published"])
-    status: str = Field(examples=["on_shelf"])
     price_version: int
     stock: StockPublic
     low_stock: bool = Field(
@@ -356,7 +373,7 @@ class ListingSearchParams(BaseModel):
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description=OFFSET_DESCRIPTION)
 
 
-class ListingRow(BaseModel):
+class ListingRow(_ListingLabels):
     listing_id: UUID
     product_id: UUID
     product_name: str
@@ -374,8 +391,6 @@ class ListingRow(BaseModel):
     stock: StockPublic
     warning_line: TonnesText | None
     low_stock: bool
-    state: str
-    status: str
     on_shelf_at: Instant | None
     off_shelf_at: Instant | None
     price_version: int

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
+from domain.trading.order import RETURN_STATE_LABELS
+from domain.trading.settlement import OBJECTION_KIND_LABELS, OBJECTION_STATUS_LABELS
 from interfaces.api.schemas.common import Amount, Instant, PerTonne, Tonnage
 
 
@@ -142,6 +144,16 @@ class ObjectionPublic(BaseModel):
     filed_at: Instant
     resolved_at: Instant | None
 
+    @computed_field(examples=["质量异议"])  # type: ignore[prop-decorator]
+    @property
+    def kind_label(self) -> str:
+        return OBJECTION_KIND_LABELS.get(self.kind, self.kind)
+
+    @computed_field(examples=["已受理"])  # type: ignore[prop-decorator]
+    @property
+    def status_label(self) -> str:
+        return OBJECTION_STATUS_LABELS.get(self.status, self.status)
+
 
 class ReturnLinePublic(BaseModel):
     line_no: int
@@ -161,6 +173,11 @@ class ReturnPublic(BaseModel):
     lines: list[ReturnLinePublic]
     requested_at: Instant
     updated_at: Instant
+
+    @computed_field(examples=["退货申请中"])  # type: ignore[prop-decorator]
+    @property
+    def state_label(self) -> str:
+        return RETURN_STATE_LABELS.get(self.state, self.state)
 
 
 class TrackedOrderDetail(TrackedOrderPublic):

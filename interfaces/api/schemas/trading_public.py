@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from domain.trading.contract import Contract
 from domain.trading.fulfilment import Certificate
-from domain.trading.order import LABELS, Order
+from domain.trading.order import LABELS, RETURN_STATE_LABELS, Order
 from domain.values import Quantity
 from interfaces.api.schemas.common import Amount, Instant, PerTonne, Tonnage
 from interfaces.api.schemas.tracking import ShipmentLinePublic
@@ -43,6 +43,11 @@ class OrderReturnPublic(BaseModel):
     note: str
     amount: Amount
     lines: list[OrderReturnLinePublic]
+
+    @computed_field(examples=["退货申请中"])  # type: ignore[prop-decorator]
+    @property
+    def state_label(self) -> str:
+        return RETURN_STATE_LABELS.get(self.state, self.state)
 
 
 class OrderPublic(BaseModel):
