@@ -21,6 +21,7 @@ from interfaces.api.responses import OrjsonResponse
 from interfaces.api.routes import (
     accounts,
     auctions,
+    audit,
     auth,
     balances,
     catalog,
@@ -117,7 +118,8 @@ TAGS = [
     },
     {
         "name": "audit",
-        "description": "Reconciliation of the balances read model against the events.",
+        "description": "Reconciliation of the balances read model against the events; any "
+        "stream as of a version or a moment; balance confirmations (对账单).",
     },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
@@ -201,6 +203,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         api.include_router(router)
     for router in (auctions.router, auctions.breach, auctions.audit):
         api.include_router(router)
+    api.include_router(audit.router)
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(metrics_router)
