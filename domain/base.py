@@ -4,6 +4,16 @@ Aggregates follow one pattern: a public command method checks the rules and rais
 DomainError; only then does it call a private ``@event`` method, whose body merely applies the
 change. Replaying history runs only the appliers, never the checks, so a rule that tightens later
 never breaks the replay of what was allowed then.
+
+Events are forever, schemas change. A stored event keeps the shape it was written with, so an
+event class never changes its fields (names or types) in place: give it ``class_version = N + 1``
+(declare the event class explicitly on the aggregate and decorate the applier with
+``@event(ThatClass)``) and a static ``upcast_vN_vN+1(state)`` that turns an old event's state dict
+into the new shape (``Contract.ProductionScheduled`` is the example). Value types stored inside
+events (frozen dataclasses, enums) may only gain fields with a default, or members. A moved or
+renamed class keeps its old topic registered (``domain/topics.py``). ``scripts/test`` checks the
+shapes against ``tests/fixtures/event_shapes.json``; after a new version or a new event class run
+``python scripts/lib/event_shapes.py --update`` (it refuses a changed shape at the same version).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ must act on (amounts to release or charge); the funds, stock and order sides are
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -210,8 +211,24 @@ class Contract(FulfilmentCommands, AfterSalesCommands, Aggregate):
         self.state = S.VOID
         self.void_reason = reason
 
-    @event("ProductionScheduled")
-    def _production_scheduled(self, line_no: int, quantity: Quantity) -> None:
+    class ProductionScheduled(Aggregate.Event):
+        """排产. Version 2 records the ISO week the mill scheduled the quantity for (YYYY-Www,
+        None when the ERP did not say); events stored before it existed are upcast with None,
+        "not recorded" (events are forever: README, "Events are forever")."""
+
+        class_version = 2
+        line_no: int
+        quantity: Quantity
+        production_week: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["production_week"] = None
+
+    @event(ProductionScheduled)
+    def _production_scheduled(
+        self, line_no: int, quantity: Quantity, production_week: str | None
+    ) -> None:
         self._scheduled[line_no] = self._scheduled.get(line_no, Quantity.zero()) + quantity
         if self.state is S.ESTABLISHED:
             self.state = S.IN_PRODUCTION

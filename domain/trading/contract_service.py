@@ -170,9 +170,11 @@ class ContractService:
 
     # ---- production, despatch, shipment, certificates ----------------------------------
     def schedule_production(
-        self, contract_id: UUID, line_no: int, qty: Quantity
+        self, contract_id: UUID, line_no: int, qty: Quantity, week: str | None = None
     ) -> Outcome[Result]:
-        return self._warehouse(contract_id, lambda uow, c: c.schedule_production(line_no, qty))
+        return self._warehouse(
+            contract_id, lambda uow, c: c.schedule_production(line_no, qty, week)
+        )
 
     def record_production(self, contract_id: UUID, line_no: int, qty: Quantity) -> Outcome[Result]:
         return self._warehouse(contract_id, lambda uow, c: c.record_production(line_no, qty))

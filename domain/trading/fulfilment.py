@@ -12,10 +12,11 @@ up to the kilogram, so neither is ever looser than the percentage says.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from domain.errors import ConflictError, ValidationError
@@ -26,6 +27,7 @@ from domain.values import KILOGRAM, Quantity
 S = ContractState
 PRODUCING = (S.ESTABLISHED, S.IN_PRODUCTION, S.SHIPPING)  # also where shipments may be recorded
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,20 @@ def new_verification_code() -> str:
     """A random code of 12 unambiguous characters (60 bits), grouped for reading: XXXX-XXXX-XXXX."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def check_production_week(week: str) -> str:
+    """排产周: an ISO week written YYYY-Www (2026-W49) that exists in its year."""
+    found = _WEEK.match(week)
+    try:
+        if found is None:
+            raise ValueError(week)
+        date.fromisocalendar(int(found[1]), int(found[2]), 1)
+    except ValueError:
+        raise ValidationError(
+            "invalid_production_week", f"{week!r} is not an ISO week written YYYY-Www."
+        ) from None
+    return week
 
 
 def normalise_code(code: str) -> str:
@@ -118,11 +134,15 @@ class FulfilmentCommands(ContractCore):
         return self.despatch_released or bool(self.shipments)
 
     # ---- production (排产 / 生产) --------------------------------------------------------
-    def schedule_production(self, line_no: int, quantity: Quantity) -> None:
-        """排产: add a scheduled quantity to a line. The first production fact moves an
-        established contract into production."""
+    def schedule_production(
+        self, line_no: int, quantity: Quantity, production_week: str | None = None
+    ) -> None:
+        """排产: add a scheduled quantity to a line, for the week the mill scheduled it in (if the
+        ERP says). The first production fact moves an established contract into production."""
         self._require("schedule production for", *PRODUCING)
         self._positive(quantity)
+        if production_week is not None:
+            check_production_week(production_week)
         limit = upper_bound(self.line(line_no).quantity, self.facts.delivery.tolerance_percent)
         if self.scheduled(line_no) + quantity > limit:
             raise ConflictError(
@@ -130,7 +150,9 @@ class FulfilmentCommands(ContractCore):
                 f"Line {line_no}: more than the contracted quantity plus tolerance ({limit} t) "
                 "would be scheduled.",
             )
-        self._production_scheduled(line_no=line_no, quantity=quantity)
+        self._production_scheduled(
+            line_no=line_no, quantity=quantity, production_week=production_week
+        )
 
     def record_production(self, line_no: int, quantity: Quantity) -> None:
         """生产: add a produced quantity to a line; never more than was scheduled for it."""
@@ -258,7 +280,9 @@ class FulfilmentCommands(ContractCore):
             raise ValidationError("invalid_quantity", "A quantity must be positive tonnes.")
 
     # ---- appliers: the ``@event`` methods of Contract -----------------------------------
-    def _production_scheduled(self, line_no: int, quantity: Quantity) -> None:
+    def _production_scheduled(
+        self, line_no: int, quantity: Quantity, production_week: str | None
+    ) -> None:
         raise NotImplementedError
 
     def _production_recorded(self, line_no: int, quantity: Quantity) -> None:

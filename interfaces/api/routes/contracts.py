@@ -80,11 +80,16 @@ def pay(contract_id: UUID, services: Svc, ctx: SignedIn) -> OrjsonResponse:
 def production(
     contract_id: UUID, body: ProductionFact, services: Svc, ctx: SignedIn
 ) -> OrjsonResponse:
-    """排产 / produced quantities from the ERP (cumulative per line)."""
+    """排产 / produced quantities from the ERP (cumulative per line); a scheduled quantity may
+    name the week it is planned for (``production_week``, YYYY-Www)."""
     outcome = None
+    if body.production_week is not None and body.scheduled is None:
+        raise ValidationError(
+            "invalid_production_week", "A production week goes with a scheduled quantity."
+        )
     if body.scheduled is not None:
         outcome = services.contracts.schedule_production(
-            contract_id, body.line_no, Quantity.parse(body.scheduled)
+            contract_id, body.line_no, Quantity.parse(body.scheduled), body.production_week
         )
     if body.produced is not None:
         outcome = services.contracts.record_production(

@@ -68,6 +68,12 @@ class ProductionFact(Strict):
     line_no: int = Field(ge=1)
     scheduled: DecimalText | None = None
     produced: DecimalText | None = None
+    production_week: str | None = Field(
+        default=None,
+        max_length=8,
+        examples=["2026-W51"],
+        description="排产周: the ISO week (YYYY-Www) the scheduled quantity is planned for",
+    )
 
 
 class ShipmentLineIn(Strict):
