@@ -54,6 +54,9 @@ class SignInLimits:
 
     per_phone: str = "5/15 minutes"
     per_address: str = "30/minute"
+    # password resets: codes sent per phone, and reset requests + confirmations per address
+    reset_per_phone: str = "3/hour"
+    reset_per_address: str = "20/hour"
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,10 @@ class Settings:
             projections=read.projections,
             read_wait_seconds=float(read.read_wait_seconds),
             sign_in_limits=SignInLimits(
-                per_phone=read.signin_phone_limit, per_address=read.signin_address_limit
+                per_phone=read.signin_phone_limit,
+                per_address=read.signin_address_limit,
+                reset_per_phone=read.reset_phone_limit,
+                reset_per_address=read.reset_address_limit,
             ),
             max_body_bytes=read.max_body_bytes,
             intent_review_chain=read.intent_review_chain,
@@ -163,7 +169,12 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 # Empty means unset, except for these: an empty limit is a mistake, not "the default".
-NO_EMPTY = ("STEELYARD_SIGNIN_PHONE_LIMIT", "STEELYARD_SIGNIN_ADDRESS_LIMIT")
+NO_EMPTY = (
+    "STEELYARD_SIGNIN_PHONE_LIMIT",
+    "STEELYARD_SIGNIN_ADDRESS_LIMIT",
+    "STEELYARD_RESET_PHONE_LIMIT",
+    "STEELYARD_RESET_ADDRESS_LIMIT",
+)
 
 
 class Environment(BaseSettings):
@@ -195,6 +206,8 @@ class Environment(BaseSettings):
     read_wait_seconds: int = Field(10, alias="STEELYARD_READ_WAIT_SECONDS")
     signin_phone_limit: str = Field("5/15 minutes", alias="STEELYARD_SIGNIN_PHONE_LIMIT")
     signin_address_limit: str = Field("30/minute", alias="STEELYARD_SIGNIN_ADDRESS_LIMIT")
+    reset_phone_limit: str = Field("3/hour", alias="STEELYARD_RESET_PHONE_LIMIT")
+    reset_address_limit: str = Field("20/hour", alias="STEELYARD_RESET_ADDRESS_LIMIT")
     max_body_bytes: int = Field(1024 * 1024, alias="STEELYARD_MAX_BODY_BYTES")
     intent_review_chain: tuple[str, ...] = Field(
         INTENT_REVIEW_CHAIN, alias="STEELYARD_INTENT_REVIEW_CHAIN"
@@ -270,7 +283,13 @@ class Environment(BaseSettings):
     def _flag(cls, value: Any) -> bool:
         return value is True or str(value).strip() == "1"
 
-    @field_validator("signin_phone_limit", "signin_address_limit", mode="before")
+    @field_validator(
+        "signin_phone_limit",
+        "signin_address_limit",
+        "reset_phone_limit",
+        "reset_address_limit",
+        mode="before",
+    )
     @classmethod
     def _rate(cls, value: Any, info: ValidationInfo) -> str:
         """A rate such as "5/15 minutes" (count / period), checked so a typo stops start-up."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -143,10 +143,9 @@ class TooManyAttemptsError(DomainError):
     kind = ErrorKind.LIMITED
     code = "too_many_attempts"
 
-    def __init__(self, retry_after: int) -> None:
+    def __init__(self, retry_after: int, what: str = "sign-in attempts") -> None:
         super().__init__(
-            f"Too many sign-in attempts; try again in {retry_after} seconds.",
-            retry_after=retry_after,
+            f"Too many {what}; try again in {retry_after} seconds.", retry_after=retry_after
         )
 
 
@@ -158,6 +157,8 @@ class SignInThrottle:
     a successful sign-in clears its phone's count. Counters live in this process's memory:
     with several API workers, each keeps its own.
     """
+
+    what = "sign-in attempts"
 
     def __init__(self, limits: SignInLimits) -> None:
         self._phone = parse(limits.per_phone)
@@ -172,7 +173,7 @@ class SignInThrottle:
         ):
             if not self._limiter.hit(limit, *key):
                 reset_at = self._limiter.get_window_stats(limit, *key).reset_time
-                raise TooManyAttemptsError(max(1, math.ceil(reset_at - time.time())))
+                raise TooManyAttemptsError(max(1, math.ceil(reset_at - time.time())), self.what)
 
     def succeeded(self, username: str) -> None:
         self._limiter.clear(self._phone, *self._of(username))
@@ -184,3 +185,22 @@ class SignInThrottle:
             return "phone", normalise_phone(username)
         except ValidationError:
             return "phone", (username or "").strip()[:40]
+
+
+class ResetThrottle(SignInThrottle):
+    """Password resets: codes sent per phone (each one is an SMS and an event), and requests plus
+    confirmations per client address. A confirmation is not counted per phone: each code allows
+    five wrong tries only (the account counts them), and a user who just failed to sign in must
+    still be able to reset."""
+
+    what = "password-reset attempts"
+
+    def __init__(self, limits: SignInLimits) -> None:
+        super().__init__(
+            replace(limits, per_phone=limits.reset_per_phone, per_address=limits.reset_per_address)
+        )
+
+    def admit_confirmation(self, address: str) -> None:
+        if not self._limiter.hit(self._address, "address", address):
+            reset_at = self._limiter.get_window_stats(self._address, "address", address).reset_time
+            raise TooManyAttemptsError(max(1, math.ceil(reset_at - time.time())), self.what)

@@ -29,7 +29,7 @@ from domain.trading.order_service import OrderService
 from domain.trading.return_service import ReturnService
 from interfaces.config import Settings
 from interfaces.metrics import Metrics
-from interfaces.security import Argon2Passwords, LoggingSms, SignInThrottle, Tokens
+from interfaces.security import Argon2Passwords, LoggingSms, ResetThrottle, SignInThrottle, Tokens
 from projections.accounts.directory import AccountDirectoryView
 from projections.all import all_projections
 from projections.auctions import AuctionsView
@@ -64,6 +64,7 @@ class Services:
     tokens: Tokens
     sms: SmsGateway
     sign_in_throttle: SignInThrottle
+    reset_throttle: ResetThrottle
     identity: IdentityService
     accounts: AccountService
     members: MemberService
@@ -121,6 +122,7 @@ class Services:
             tokens=Tokens(settings.secret_key, settings.token_minutes, clock),
             sms=sms,
             sign_in_throttle=SignInThrottle(settings.sign_in_limits),
+            reset_throttle=ResetThrottle(settings.sign_in_limits),
             identity=IdentityService(runner, hasher, sms, logins),
             accounts=AccountService(runner, logins, sms, settings.binding_idle_days),
             members=MemberService(runner, logins),

@@ -12,6 +12,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from interfaces.api.problems import spoken_in
 from interfaces.api.responses import problem
 
 
@@ -61,6 +62,7 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         detail = BodyTooLargeError(self.max_bytes).detail
-        response = problem(413, "payload_too_large", detail)
+        asked = Headers(scope=scope).get("accept-language")
+        response = spoken_in(asked, problem(413, "payload_too_large", detail))
         response.headers["Connection"] = "close"  # the unread rest of the body is not wanted
         await response(scope, receive, send)

@@ -12,7 +12,6 @@ import string
 from typing import Any
 
 EN, ZH = "en", "zh-CN"
-_CHINESE = ("zh", "zh-cn", "zh-hans", "zh-sg", "zh-hans-cn")
 
 TEXTS: dict[str, tuple[str, str]] = {
     # ---- generic and HTTP
@@ -249,13 +248,15 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 def language(accept_language: str | None) -> str:
     """``zh-CN`` when the client prefers Chinese over English, else ``en``: the language range
-    with the highest q (a ``q=0`` range is refused; ties keep the client's order)."""
+    with the highest q (a ``q=0`` range is refused; ties keep the client's order). Every Chinese
+    tag counts (zh-TW, zh-HK, zh-Hant too): the Simplified text is the only Chinese there is, and
+    closer to the reader than English."""
     best, best_q = EN, 0.0
     for part in (accept_language or "").split(","):
         tag, _, params = part.strip().partition(";")
         q = _quality(params)
         tag = tag.strip().lower()
-        lang = ZH if tag in _CHINESE or tag.startswith("zh-hans") else EN
+        lang = ZH if tag == "zh" or tag.startswith("zh-") else EN
         if tag.startswith(("zh", "en", "*")) and q > best_q:
             best, best_q = lang, q
     return best

@@ -85,7 +85,14 @@ def _spoken(
 ) -> ProblemResponse:
     """The problem in the client's language (``Accept-Language``; English unless it prefers
     Chinese), said in ``Content-Language``."""
-    lang = language(request.headers.get("accept-language"))
+    return spoken_in(request.headers.get("accept-language"), response, extra)
+
+
+def spoken_in(
+    accept_language: str | None, response: ProblemResponse, extra: dict[str, Any] | None = None
+) -> ProblemResponse:
+    """``_spoken`` for answers made outside a handler (the body limit, readiness)."""
+    lang = language(accept_language)
     if lang != "en":
         body = orjson.loads(response.body)
         body["detail"] = detail_in(lang, body["code"], body["detail"], extra or {})

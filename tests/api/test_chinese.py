@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.test_read_waits import stop_balances
 from tests.api.trading_support import stage
 
 
-@pytest.mark.parametrize("header", ["zh-CN", "zh", "zh-Hans", "en;q=0.5, zh-CN;q=0.9"])
+@pytest.mark.parametrize(
+    "header", ["zh-CN", "zh", "zh-Hans", "en;q=0.5, zh-CN;q=0.9", "zh-TW", "zh-HK", "zh-Hant"]
+)
 def test_a_problem_is_in_chinese_when_the_client_prefers_it(api, header: str) -> None:
     s = stage(api)
     coil = s.listing(quantity="7.000", price="4000.00")
@@ -121,3 +124,32 @@ def test_journal_entries_and_refund_requests_have_chinese_labels(api) -> None:
     labels = {(e["kind"], e["kind_label"]) for e in journal["data"]}
     assert {("payment", "来款入账"), ("refund_requested", "退款申请")} <= labels
     assert [(r["kind_label"], r["status_label"]) for r in requests["data"]] == [("退款", "待审核")]
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_body_too_large_is_refused_in_chinese(api, declared: bool) -> None:
+    body = b'{"phone": "13800000001", "password": "Secret-123", "pad": "' + b"x" * 2_000_000 + b'"}'
+    headers = {"Content-Type": "application/json", "Accept-Language": "zh-CN"}
+
+    if declared:
+        refused = api.post("/accounts", content=body, headers=headers)
+    else:  # no Content-Length: the limit is met while the body streams in
+        refused = api.post("/accounts", content=iter([body[:500_000]] * 5), headers=headers)
+
+    assert refused.status_code == 413
+    assert (refused.json()["code"], refused.json()["detail"]) == (
+        "payload_too_large",
+        "请求内容过大。",
+    )
+    assert refused.headers["Content-Language"] == "zh-CN"
+
+
+def test_readiness_says_which_read_model_stopped_in_chinese(api) -> None:
+    company, _ = api.register("13800000001")
+    stop_balances(api, company)
+
+    stopped = api.client.get("/readyz", headers={"Accept-Language": "zh-CN"})
+
+    assert stopped.status_code == 503
+    assert stopped.json()["detail"] == "读模型已停止：balances。"
+    assert stopped.headers["Content-Language"] == "zh-CN"

@@ -194,6 +194,53 @@ def test_a_malformed_sign_in_limit_is_a_configuration_error(value: str) -> None:
     assert SignInLimits().per_phone == "5/15 minutes"
 
 
+# ---- password-reset throttling -----------------------------------------------------------
+
+
+def _reset(client: TestClient, phone: str) -> Any:
+    return client.post("/api/v1/auth/password-reset", json={"phone": phone})
+
+
+def test_reset_codes_per_phone_are_limited_and_unknown_phones_alike(api: Api) -> None:
+    api.register("13800000001")
+    for _ in range(3):
+        assert _reset(api.client, "13800000001").status_code == 202
+    _throttled(_reset(api.client, "+86 138 0000 0001"), 60 * 60)
+    texts = [text for phone, text in api.sms.sent if phone == "13800000001"]
+    assert sum("reset code" in text for text in texts) == 3  # the fourth sent no SMS
+    # an unregistered phone is limited the same way, so the answer tells nothing
+    for _ in range(3):
+        assert _reset(api.client, "13800000077").status_code == 202
+    _throttled(_reset(api.client, "13800000077"), 60 * 60)
+
+
+def test_one_address_asking_resets_for_many_phones_is_limited(api: Api) -> None:
+    for n in range(20):
+        assert _reset(api.client, f"1380000{n:04d}").status_code == 202
+    _throttled(_reset(api.client, "13800000099"), 60 * 60)
+    elsewhere = TestClient(api.client.app, client=("10.0.0.9", 40000))
+    assert _reset(elsewhere, "13800000099").status_code == 202
+
+
+def test_after_failed_sign_ins_the_reset_still_works_and_confirmations_are_limited(
+    api: Api,
+) -> None:
+    api.register("13800000001")
+    for _ in range(5):
+        _sign_in(api.client, "13800000001", "wrong-pass-1")
+    assert _reset(api.client, "13800000001").status_code == 202
+    code = api.sms.last_to("13800000001")
+    assert code is not None
+    digits = code.split("code is ")[1][:6]
+    confirm = {"phone": "13800000001", "code": digits, "new_password": "N3w-passw0rd!"}
+    changed = api.client.post("/api/v1/auth/password-reset/confirm", json=confirm)
+    assert changed.status_code == 200, changed.text
+    wrong = {**confirm, "code": "000000" if digits != "000000" else "111111"}
+    for _ in range(19):
+        api.client.post("/api/v1/auth/password-reset/confirm", json=wrong)
+    _throttled(api.client.post("/api/v1/auth/password-reset/confirm", json=confirm), 60 * 60)
+
+
 # ---- the request body limit --------------------------------------------------------------
 
 LIMIT = 1024 * 1024

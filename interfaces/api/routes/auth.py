@@ -32,7 +32,7 @@ def sign_in(
     client address (429 ``too_many_attempts`` with ``Retry-After``), the right password
     included while the limit holds."""
     throttle = services.sign_in_throttle
-    throttle.admit(form.username, request.client.host if request.client else "unknown")
+    throttle.admit(form.username, _address(request))
     identity = services.identity.authenticate(form.username, form.password)
     throttle.succeeded(form.username)
     claims = TokenClaims(identity.user_id, identity.role, identity.account_id)
@@ -47,15 +47,26 @@ def sign_in(
 
 @router.post("/password-reset", status_code=202, response_model=PasswordResetSent)
 def request_password_reset(
-    body: PasswordResetRequest, services: Svc, ctx: Anyone
+    body: PasswordResetRequest, request: Request, services: Svc, ctx: Anyone
 ) -> OrjsonResponse:
     """Send a one-time code to the registered phone. The answer is the same for unknown
-    phones, so this cannot be used to find out who is registered."""
+    phones, so this cannot be used to find out who is registered. Limited per phone (3 codes
+    an hour) and per client address (429 ``too_many_attempts`` with ``Retry-After``)."""
+    services.reset_throttle.admit(body.phone, _address(request))
     services.identity.request_password_reset(body.phone)
     return OrjsonResponse({"status": "sent if registered"}, 202)
 
 
 @router.post("/password-reset/confirm", response_model=PasswordChanged)
-def reset_password(body: PasswordReset, services: Svc, ctx: Anyone) -> OrjsonResponse:
+def reset_password(
+    body: PasswordReset, request: Request, services: Svc, ctx: Anyone
+) -> OrjsonResponse:
+    """Set a new password with the code. Each code allows five wrong tries; confirmations are
+    also limited per client address (429 ``too_many_attempts``)."""
+    services.reset_throttle.admit_confirmation(_address(request))
     outcome = services.identity.reset_password(body.phone, body.code, body.new_password)
     return OrjsonResponse({"status": "password changed", "position": outcome.position})
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
