@@ -76,3 +76,87 @@ class StreamAsOfPublic(BaseModel):
             state=found.state,
             events=[StreamEventPublic.of(e) for e in found.events],
         )
+
+
+# ---- balance confirmations (对账单 / 询证函) ---------------------------------------------------
+
+
+class StatementCompany(BaseModel):
+    id: UUID
+    name: str = Field(examples=["Qingdao Coil Processing Co."])
+    credit_code: str = Field(examples=["91370200MA00000015"])
+
+
+class StatementFundsAccount(BaseModel):
+    stream_id: UUID
+    version: int = Field(description="The funds account's last event counted")
+
+
+class StatementLine(BaseModel):
+    bucket: str = Field(examples=["category:HRC"])
+    amount: str = Field(examples=["800000.00"], description="Signed CNY")
+
+
+class StatementEntry(BaseModel):
+    entry_id: UUID
+    posted_on: str = Field(examples=["2026-12-31"], description="Asia/Shanghai business date")
+    posted_at: str = Field(examples=["2026-12-31T02:00:00Z"])
+    kind: str = Field(examples=["allocation"])
+    memo: str
+    reference: str
+    lines: list[StatementLine]
+
+
+class StatementContract(BaseModel):
+    contract_id: UUID
+    contract_no: str
+    state: str = Field(examples=["established"])
+    total_amount: str = Field(examples=["110670.00"])
+    paid_amount: str = Field(examples=["110670.00"], description="Funds reserved for it")
+    credit_drawn: str = Field(examples=["0.00"])
+    version: int = Field(description="The contract's last event counted")
+
+
+class StatementIssuer(BaseModel):
+    user_id: UUID | None
+    role: str = Field(examples=["finance"])
+
+
+class Statement(BaseModel):
+    """Everything but ``issued_at`` and ``issued_by`` is recomputed from the store by a check."""
+
+    kind: str = Field(examples=["steelyard.balance_confirmation"])
+    format: int = Field(examples=[1])
+    company: StatementCompany
+    as_of: str = Field(examples=["2026-12-31"], description="Asia/Shanghai business date")
+    cutoff: str = Field(
+        examples=["2026-12-31T15:59:59.999999Z"],
+        description="Events at or before it count: the end of as_of, or the moment of issue",
+    )
+    currency: str = Field(examples=["CNY"])
+    funds_account: StatementFundsAccount
+    figures: dict[str, str] = Field(
+        description="financial_balance, available_to_order, unallocated, allocated, held, "
+        "reserved, deposit_free, deposit_locked, rebate, credit_limit, credit_used, "
+        "credit_available (CNY)"
+    )
+    buckets: dict[str, str] = Field(description="Every non-zero bucket, both sides (CNY)")
+    journal: list[StatementEntry] = Field(description="Every journal entry up to the cutoff")
+    open_contracts: list[StatementContract]
+    issued_at: str = Field(examples=["2027-01-05T02:00:00Z"])
+    issued_by: StatementIssuer
+
+
+class StatementSignature(BaseModel):
+    algorithm: str = Field(examples=["Ed25519"])
+    key_id: str = Field(examples=["3f2c0e9a1b7d4c7e"], description="SHA-256 of the key, 16 hex")
+    public_key: str = Field(description="The platform's public key (PEM)")
+    value: str = Field(description="base64 of the signature over the statement's canonical JSON")
+
+
+class SignedStatement(BaseModel):
+    """The file to keep: ``statement`` and its Ed25519 ``signature`` over the statement as
+    canonical JSON (keys sorted, no spaces, UTF-8)."""
+
+    statement: Statement
+    signature: StatementSignature
