@@ -6,6 +6,7 @@ from projections.accounts.directory import AccountDirectoryProjection
 from projections.auctions import AuctionsProjection
 from projections.balances.projection import BalancesProjection
 from projections.base import Projection
+from projections.catalog.tree import CategoryTreeProjection
 from projections.funds_tracking.projection import FundsTrackingProjection
 from projections.intents import IntentTrackingProjection
 from projections.listings.projection import ListingSearchProjection
@@ -17,6 +18,7 @@ def all_projections() -> list[Projection]:
         AccountDirectoryProjection(),
         AuctionsProjection(),
         BalancesProjection(),
+        CategoryTreeProjection(),
         FundsTrackingProjection(),
         ListingSearchProjection(),
         TrackingProjection(),

@@ -1,9 +1,12 @@
-"""The product catalog: a category tree and the products filed under its leaves.
+"""The product catalog's values and rules: a category tree and the products filed under its
+leaves. A category may require attributes (its template); a product must carry its category's
+required attributes and those of every ancestor, and may only be filed under a leaf; a category
+holding products gets no children.
 
-One ``Catalog`` aggregate for the platform (like the staff directory), so codes are unique and
-the tree stays whole under concurrent edits (the store refuses a write from stale state). A
-category may require attributes (its template); a product must carry its category's required
-attributes and those of every ancestor, and may only be filed under a leaf.
+The rules read a ``CategoryTree``. Today each category and each product is its own aggregate
+(domain/catalog/tree.py), so a command writes one small stream, never one for the whole catalog.
+Stores written before that hold one ``Catalog`` aggregate (below): it still loads, and is
+copied into the small aggregates once (its events stay as they are).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -94,48 +97,154 @@ class Product:
         }
 
 
+class CategoryTree(Protocol):
+    """What the catalog's rules read of a category tree: the one-aggregate ``Catalog`` below
+    (stores written before the split), or the per-category aggregates a unit of work loads
+    (domain/catalog/tree.py)."""
+
+    def find_category(self, code: str) -> Category | None: ...
+
+    def has_children(self, code: str) -> bool: ...
+
+    def holds_products(self, code: str) -> bool: ...
+
+
+def normalise_code(code: str | None) -> str:
+    return (code or "").strip().upper()
+
+
+def category_of(tree: CategoryTree, code: str) -> Category:
+    found = tree.find_category(code)
+    if found is None:
+        raise ValidationError("unknown_category", f"No category with code {code!r}.")
+    return found
+
+
+def path_of(tree: CategoryTree, code: str) -> tuple[Category, ...]:
+    """From the root down to this category."""
+    chain: list[Category] = []
+    current: str | None = code
+    while current is not None:
+        found = category_of(tree, current)
+        chain.append(found)
+        current = found.parent
+    return tuple(reversed(chain))
+
+
+def template_of(tree: CategoryTree, code: str) -> tuple[str, ...]:
+    """The attributes a product in this category must have (its ancestors' too)."""
+    names: list[str] = []
+    for category in path_of(tree, code):
+        names += [n for n in category.required_attributes if n not in names]
+    return tuple(names)
+
+
+def is_leaf(tree: CategoryTree, code: str) -> bool:
+    category_of(tree, code)
+    return not tree.has_children(code)
+
+
+def new_category(
+    tree: CategoryTree, code: str, name: str, parent: str | None, required: tuple[str, ...]
+) -> Category:
+    """The category these arguments define, every rule checked (a code not yet taken, a parent
+    that exists and holds no products, a name, named required attributes)."""
+    code = normalise_code(code)
+    if not _CODE.match(code):
+        raise ValidationError(
+            "invalid_code", "A category code is 2-20 capital letters, digits or _."
+        )
+    if tree.find_category(code) is not None:
+        raise ConflictError("duplicate_code", f"Category {code} already exists.")
+    if not (name or "").strip():
+        raise ValidationError("required", "A category needs a name.")
+    if parent is not None:
+        parent = normalise_code(parent)
+        category_of(tree, parent)
+        if tree.holds_products(parent):
+            raise ConflictError(
+                "category_has_products", f"Category {parent} holds products; it stays a leaf."
+            )
+    required = tuple(dict.fromkeys(n.strip() for n in required))
+    if any(not n for n in required):
+        raise ValidationError("invalid_attribute", "A required attribute needs a name.")
+    return Category(code, name.strip(), parent, required)
+
+
+def new_product(
+    tree: CategoryTree, product_id: UUID, category: str, name: str, attributes: ProductAttributes
+) -> Product:
+    """The product these arguments file, every rule checked but its id's novelty (a leaf
+    category, a name, valid attributes carrying the category's template)."""
+    category = normalise_code(category)
+    if not is_leaf(tree, category):
+        raise ValidationError(
+            "not_a_leaf_category", f"Products go under a leaf category, not {category}."
+        )
+    if not (name or "").strip():
+        raise ValidationError("required", "A product needs a name.")
+    attributes.check()
+    missing = [n for n in template_of(tree, category) if attributes.value(n) is None]
+    if missing:
+        raise ValidationError(
+            "missing_attribute",
+            f"Category {category} requires: {', '.join(missing)}.",
+            missing=missing,
+        )
+    return Product(product_id, category, name.strip(), attributes)
+
+
 class Catalog(CopiesCheaply, Aggregate):
+    """The whole catalog in one aggregate: how stores written before the split hold it. The
+    service no longer writes to it; ``CatalogService`` copies it once into per-category and
+    per-product aggregates (domain/catalog/tree.py) and records ``Split`` here.
+
+    Version 2 of its state adds ``split``; snapshots of version 1 are upcast with False."""
+
+    class_version = 2
     ID = stable_id("catalog", "main")
 
     @staticmethod
     def create_id() -> UUID:
         return Catalog.ID
 
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["split"] = False
+
     @event("Opened")
     def __init__(self) -> None:
         self.categories: dict[str, Category] = {}
         self.products: dict[UUID, Product] = {}
+        self.split = False
+
+    # ---- the tree the rules read -----------------------------------------------------
+    def find_category(self, code: str) -> Category | None:
+        return self.categories.get(code)
+
+    def has_children(self, code: str) -> bool:
+        return any(c.parent == code for c in self.categories.values())
+
+    def holds_products(self, code: str) -> bool:
+        return any(p.category == code for p in self.products.values())
 
     # ---- queries -----------------------------------------------------------------------
     def category(self, code: str) -> Category:
-        found = self.categories.get(code)
-        if found is None:
-            raise ValidationError("unknown_category", f"No category with code {code!r}.")
-        return found
+        return category_of(self, code)
 
     def children(self, code: str | None) -> list[Category]:
         return [c for c in self.categories.values() if c.parent == code]
 
     def is_leaf(self, code: str) -> bool:
-        self.category(code)
-        return not self.children(code)
+        return is_leaf(self, code)
 
     def path(self, code: str) -> tuple[Category, ...]:
         """From the root down to this category."""
-        chain: list[Category] = []
-        current: str | None = code
-        while current is not None:
-            found = self.category(current)
-            chain.append(found)
-            current = found.parent
-        return tuple(reversed(chain))
+        return path_of(self, code)
 
     def template(self, code: str) -> tuple[str, ...]:
         """The attributes a product in this category must have (its ancestors' too)."""
-        names: list[str] = []
-        for category in self.path(code):
-            names += [n for n in category.required_attributes if n not in names]
-        return tuple(names)
+        return template_of(self, code)
 
     def define_missing(self, tree: tuple[Category, ...]) -> list[str]:
         """Define those categories of ``tree`` (parents first) not yet defined; their codes."""
@@ -154,26 +263,7 @@ class Catalog(CopiesCheaply, Aggregate):
     def define_category(
         self, code: str, name: str, parent: str | None = None, required: tuple[str, ...] = ()
     ) -> Category:
-        code = (code or "").strip().upper()
-        if not _CODE.match(code):
-            raise ValidationError(
-                "invalid_code", "A category code is 2-20 capital letters, digits or _."
-            )
-        if code in self.categories:
-            raise ConflictError("duplicate_code", f"Category {code} already exists.")
-        if not (name or "").strip():
-            raise ValidationError("required", "A category needs a name.")
-        if parent is not None:
-            parent = parent.strip().upper()
-            self.category(parent)
-            if any(p.category == parent for p in self.products.values()):
-                raise ConflictError(
-                    "category_has_products", f"Category {parent} holds products; it stays a leaf."
-                )
-        required = tuple(dict.fromkeys(n.strip() for n in required))
-        if any(not n for n in required):
-            raise ValidationError("invalid_attribute", "A required attribute needs a name.")
-        category = Category(code, name.strip(), parent, required)
+        category = new_category(self, code, name, parent, required)
         self._category_defined(category=category)
         return category
 
@@ -184,30 +274,24 @@ class Catalog(CopiesCheaply, Aggregate):
     def add_product(
         self, product_id: UUID, category: str, name: str, attributes: ProductAttributes
     ) -> Product:
-        category = (category or "").strip().upper()
         if product_id in self.products:
             raise ConflictError("duplicate_product", "This product already exists.")
-        if not self.is_leaf(category):
-            raise ValidationError(
-                "not_a_leaf_category", f"Products go under a leaf category, not {category}."
-            )
-        if not (name or "").strip():
-            raise ValidationError("required", "A product needs a name.")
-        attributes.check()
-        missing = [n for n in self.template(category) if attributes.value(n) is None]
-        if missing:
-            raise ValidationError(
-                "missing_attribute",
-                f"Category {category} requires: {', '.join(missing)}.",
-                missing=missing,
-            )
-        product = Product(product_id, category, name.strip(), attributes)
+        product = new_product(self, product_id, category, name, attributes)
         self._product_added(product=product)
         return product
 
     @event("ProductAdded")
     def _product_added(self, product: Product) -> None:
         self.products[product.product_id] = product
+
+    def mark_split(self, categories: int, products: int) -> None:
+        """Its categories and products now live in their own aggregates (counted here)."""
+        if not self.split:
+            self._split(categories=categories, products=products)
+
+    @event("Split")
+    def _split(self, categories: int, products: int) -> None:
+        self.split = True
 
 
 DEFAULT_TREE: tuple[Category, ...] = (

@@ -1,7 +1,7 @@
 """What other areas may know of a listing: what it offers, from where, and whether a quantity
 can be bought; and of a category: its attribute template. Trading, auctions and intents ask here
-(or through ``CatalogService``'s ``*_in`` helpers), never read a ``Listing`` or the ``Catalog``
-aggregate themselves."""
+(or through ``CatalogService``'s ``*_in`` helpers), never read a ``Listing`` or the catalog's
+aggregates themselves."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from domain.catalog.catalog import STANDARD_ATTRIBUTES, Catalog, Product
+from domain.catalog.catalog import STANDARD_ATTRIBUTES, Product, is_leaf
 from domain.catalog.listing import Listing
-from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.catalog.tree import StoredTree
+from domain.errors import ConflictError, NotFoundError
 from domain.ledger import UnitOfWork
 from domain.values import Quantity
 
@@ -71,10 +72,8 @@ def _offer(listing: Listing) -> Offer:
 
 def category_template_in(uow: UnitOfWork, code: str) -> CategoryTemplate:
     """The category's attribute template; 422 ``unknown_category`` for a code not defined."""
-    catalog = uow.find(Catalog, Catalog.ID)
-    if catalog is None:
-        raise ValidationError("unknown_category", f"No category with code {code!r}.")
-    leaf = catalog.is_leaf(code)  # refuses an unknown code too
-    required = catalog.template(code)
+    tree = StoredTree(uow)
+    leaf = is_leaf(tree, code)  # refuses an unknown code too
+    required = tree.template(code)
     optional = tuple(n for n in STANDARD_ATTRIBUTES if n not in required)
     return CategoryTemplate(code, leaf, required, optional)

@@ -10,6 +10,7 @@ own unit of work, so stock, funds and the order are saved at once; they check no
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,13 @@ from domain.catalog.listing import Listing, SaleTerms
 from domain.catalog.pricing import CustomerPrice, PriceQuote, PriceRules, quote
 from domain.catalog.pricing import LevelPrice as Level
 from domain.catalog.pricing import RegionalDelta as Delta
+from domain.catalog.tree import (
+    StoredTree,
+    add_product_in,
+    define_category_in,
+    define_missing_in,
+    split_legacy_in,
+)
 from domain.context import Actor, Role
 from domain.errors import NotFoundError
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
@@ -34,25 +42,27 @@ Result = dict[str, Any]
 class CatalogService:
     def __init__(self, runner: CommandRunner) -> None:
         self.runner = runner
+        self._split_checked = False  # the old one-aggregate catalog is split (or absent)
 
     # ---- catalog -----------------------------------------------------------------------
     def define_category(
         self, code: str, name: str, parent: str | None = None, required: tuple[str, ...] = ()
     ) -> Outcome[Result]:
         require_role(_actor(), Role.OPERATOR)
+        self.split_legacy_catalog()
 
         def decide(uow: UnitOfWork) -> Result:
-            catalog = self.catalog_in(uow)
-            return catalog.define_category(code, name, parent, required).as_dict()
+            return define_category_in(uow, code, name, parent, required).as_dict()
 
         return self.runner.run(decide)
 
     def define_default_categories(self) -> Outcome[Result]:
         """METAL → STEEL → HRC, PLATE, COLD, WIRE, REBAR, SECTION; those missing are added."""
         require_role(_actor(), Role.OPERATOR)
+        self.split_legacy_catalog()
 
         def decide(uow: UnitOfWork) -> Result:
-            return {"added": self.catalog_in(uow).define_missing(DEFAULT_TREE)}
+            return {"added": define_missing_in(uow, DEFAULT_TREE)}
 
         return self.runner.run(decide)
 
@@ -60,25 +70,36 @@ class CatalogService:
         self, category: str, name: str, attributes: ProductAttributes
     ) -> Outcome[Result]:
         require_role(_actor(), Role.OPERATOR)
+        self.split_legacy_catalog()
         product_id = uuid4()
 
         def decide(uow: UnitOfWork) -> Result:
-            product = self.catalog_in(uow).add_product(product_id, category, name, attributes)
-            return product.as_dict()
+            return add_product_in(uow, product_id, category, name, attributes).as_dict()
 
         return self.runner.run(decide)
 
     def get_category_tree(self) -> list[Result]:
+        """Every category with its template, walked from the store (the API lists the tree
+        from its read model, projections/catalog/)."""
         require_authenticated(_actor())
-        catalog = self.catalog_in(UnitOfWork(self.runner.app))
-        return [
-            {**c.as_dict(), "template": list(catalog.template(c.code))}
-            for c in catalog.categories.values()
-        ]
+        tree = self.tree_in(UnitOfWork(self.runner.app))
+        return [{**c.as_dict(), "template": list(tree.template(c.code))} for c in tree.categories()]
 
     def get_product(self, product_id: UUID) -> Result:
         require_authenticated(_actor())
-        return self.catalog_in(UnitOfWork(self.runner.app)).product(product_id).as_dict()
+        return self.tree_in(UnitOfWork(self.runner.app)).product(product_id).as_dict()
+
+    def split_legacy_catalog(self) -> None:
+        """A store written before the split holds one ``Catalog`` aggregate: copy it into the
+        small aggregates once (as the system; idempotent, so racing processes are harmless)."""
+        if self._split_checked:
+            return
+        legacy = UnitOfWork(self.runner.app).find(Catalog, Catalog.ID)
+        if legacy is not None and not legacy.split:
+            system = replace(context.current(), actor=Actor.system(), idempotency=None)
+            with context.acting(system):
+                self.runner.run(split_legacy_in)
+        self._split_checked = True
 
     # ---- listings ----------------------------------------------------------------------
     def create_listing(
@@ -99,8 +120,10 @@ class CatalogService:
         regions = tuple(sorted({r.strip() for r in saleable_regions}))
         terms = SaleTerms(min_quantity, step, regions, warning_line)
 
+        self.split_legacy_catalog()
+
         def decide(uow: UnitOfWork) -> Result:
-            product = self.catalog_in(uow).product(product_id)
+            product = self.tree_in(uow).product(product_id)
             prices = PriceRules(list_price, regional, levels)
             listing = Listing.create(product, warehouse, quantity, prices, terms)
             uow.add(listing)
@@ -211,10 +234,8 @@ class CatalogService:
         return {"price_version": price_version, **listing.prices.as_dict(), **staff}
 
     # ---- helpers for other services' units of work --------------------------------------
-    def catalog_in(self, uow: UnitOfWork) -> Catalog:
-        if (catalog := uow.find(Catalog, Catalog.ID)) is None:
-            uow.add(catalog := Catalog())
-        return catalog
+    def tree_in(self, uow: UnitOfWork) -> StoredTree:
+        return StoredTree(uow, legacy=not self._split_checked)
 
     def quote_in(
         self,

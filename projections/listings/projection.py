@@ -4,8 +4,9 @@ warehouse, price and region.
 Decimals for display are exact ({price}, {quantity}, or text); what SQL filters and sorts on is
 kept as integers, so SQLite never compares decimal text or does float arithmetic: prices and
 regional differences in cents, sizes in nanometres (mm x 10^6). The catalog's category tree is
-kept here too, and each listing is linked to its category and every ancestor, so a search by
-STEEL finds HRC listings. A listing's category is a leaf that cannot get children while it holds
+kept here too (from the per-category aggregates' events, and the old one-aggregate catalog's),
+and each listing is linked to its category and every ancestor, so a search by STEEL finds HRC
+listings. A listing's category is a leaf that cannot get children while it holds
 products, so the links made at creation stay right.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.catalog.catalog import Catalog, ProductAttributes
+from domain.catalog.entries import CatalogCategory
 from domain.catalog.listing import Listing, SaleTerms, StockLevels
 from domain.catalog.pricing import PriceRules
 from domain.values import Quantity
@@ -24,7 +26,8 @@ from projections.base import Projection, event_class, on
 from projections.database import Row, Transaction, to_decimal
 from projections.listings.search import SIZES, as_utc, cents, nanometres
 
-CategoryDefined = event_class(Catalog, "CategoryDefined")
+CategoryDefined = event_class(Catalog, "CategoryDefined")  # stores written before the split
+Defined = event_class(CatalogCategory, "Defined")
 Created = event_class(Listing, "Created")
 Published = event_class(Listing, "Published")
 Withdrawn = event_class(Listing, "Withdrawn")
@@ -93,10 +96,12 @@ class ListingSearchProjection(Projection):
     @on(CategoryDefined)
     def category_defined(self, event: Any, tx: Transaction) -> None:
         c = event.category
-        tx.execute(
-            "INSERT INTO listing_search_categories (code, name, parent) VALUES (%s, %s, %s)",
-            (c.code, c.name, c.parent),
-        )
+        _insert_category(tx, c.code, c.name, c.parent)
+
+    @on(Defined)
+    def defined(self, event: Any, tx: Transaction) -> None:
+        if not event.imported and event.code:  # a copy of an old CategoryDefined; the root
+            _insert_category(tx, event.code, event.name, event.parent)
 
     @on(Created)
     def created(self, event: Any, tx: Transaction) -> None:
@@ -164,6 +169,13 @@ class ListingSearchProjection(Projection):
         line = to_decimal(_row(tx, event.originator_id, "warning_line")["warning_line"])
         stock: StockLevels = event.stock
         _update(tx, event, **_stock_columns(stock), low_stock=_low(stock, line))
+
+
+def _insert_category(tx: Transaction, code: str, name: str, parent: str | None) -> None:
+    tx.execute(
+        "INSERT INTO listing_search_categories (code, name, parent) VALUES (%s, %s, %s)",
+        (code, name, parent),
+    )
 
 
 def _attribute_columns(attrs: ProductAttributes) -> dict[str, Any]:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
-from interfaces.api.deps import SignedIn, Svc
-from interfaces.api.responses import COMMANDS, SIGNED_IN, OrjsonResponse, command_response, problems
+from interfaces.api.deps import WAIT_FOR_HELP, ReadsFrom, SignedIn, Svc, get_services
+from interfaces.api.responses import (
+    COMMANDS,
+    READS,
+    SIGNED_IN,
+    OrjsonResponse,
+    command_response,
+    problems,
+)
 from interfaces.api.schemas.answers import CategoriesAdded, CategoryDefined, ProductAdded
 from interfaces.api.schemas.catalog import (
     CategoriesPublic,
@@ -16,16 +25,31 @@ from interfaces.api.schemas.catalog import (
     ProductCreate,
     ProductPublic,
 )
+from projections.catalog.tree import CategoryTreeView
 
 router = APIRouter(prefix="/catalog", tags=["catalog"], responses=problems(*SIGNED_IN, *COMMANDS))
+_TREE = ReadsFrom("category_tree")
 
 
-@router.get("/categories", response_model=CategoriesPublic)
-def category_tree(services: Svc, ctx: SignedIn) -> CategoriesPublic:
-    """The category tree: ``data`` holds the roots, each node with its children and the
-    attributes its products must carry (``template``: its own and every ancestor's);
-    ``count`` is every category."""
-    flat = services.catalog.get_category_tree()
+async def tree_is_current(
+    request: Request,
+    wait_for: Annotated[int | None, Query(ge=0, le=2**63 - 1, description=WAIT_FOR_HELP)] = None,
+) -> None:
+    """The tree is small and changes seldom: without ``wait_for`` it waits (bounded) for every
+    category defined before the request, so an operator sees the one just added."""
+    if wait_for is None:
+        wait_for = await run_in_threadpool(get_services(request).ledger.head)
+    await _TREE(request, wait_for)
+
+
+@router.get("/categories", response_model=CategoriesPublic, responses=problems(*READS))
+def category_tree(
+    services: Svc, ctx: SignedIn, _: Annotated[None, Depends(tree_is_current)]
+) -> CategoriesPublic:
+    """The category tree, from its read model: ``data`` holds the roots, each node with its
+    children and the attributes its products must carry (``template``: its own and every
+    ancestor's); ``count`` is every category."""
+    flat = CategoryTreeView(services.views).categories()
     return CategoriesPublic(data=CategoryNode.tree(flat), count=len(flat))
 
 

@@ -19,8 +19,10 @@ import pytest
 
 from domain import context
 from domain.accounts.account import Account
-from domain.catalog.catalog import ProductAttributes
+from domain.catalog.catalog import Catalog, ProductAttributes
+from domain.catalog.entries import CatalogProduct
 from domain.catalog.listing import Listing
+from domain.catalog.service import CatalogService
 from domain.context import Actor, CommandContext, FrozenClock, Role
 from domain.errors import ConflictError, DomainError
 from domain.ledger import Ledger, UnitOfWork
@@ -220,3 +222,32 @@ def test_every_read_model_rebuilds_from_the_old_store(services: Services, old: L
     rows, total = services.listings.search(ListingSearch(now=NOW, category="STEEL"))
     assert total == 1 and rows[0]["listing_id"] == listing_id_of(old)
     assert rows[0]["category_path"] == ["METAL", "STEEL", "PLATE"]
+
+
+def test_the_old_catalog_is_split_once_by_adding_events(services: Services, old: Ledger) -> None:
+    written = list(old.recorder.select_notifications(start=1, limit=100_000))
+    services.catalog.get_product(next(iter(old_products(old))))  # a read writes nothing
+    assert services.ledger.head() == len(written)
+    assert services.catalog.define_default_categories().result["added"] == []  # a command splits
+    head = services.ledger.head()
+    legacy = services.ledger.repository.get(Catalog.ID)
+    assert isinstance(legacy, Catalog) and legacy.split
+    stored = services.ledger.recorder.select_notifications(start=1, limit=100_000)
+    assert [(n.topic, n.state) for n in stored[: len(written)]] == [
+        (n.topic, n.state) for n in written
+    ]  # the old events are as they were written
+    added = {n.topic.rpartition(":")[2] for n in stored[len(written) :]}
+    assert added == {
+        "CatalogCategory.Defined",
+        "CatalogCategory.ChildAdded",
+        "CatalogCategory.FirstProductFiled",
+        "CatalogProduct.Added",
+        "Catalog.Split",
+    }
+    for product_id in old_products(old):
+        entry = services.ledger.repository.get(product_id)
+        assert isinstance(entry, CatalogProduct)
+    again = CatalogService(services.runner)  # another process, say
+    again.split_legacy_catalog()
+    assert again.get_product(next(iter(old_products(old))))
+    assert services.ledger.head() == head

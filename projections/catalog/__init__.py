@@ -1,0 +1,1 @@
+"""The catalog read model: the category tree."""
