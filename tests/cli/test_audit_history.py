@@ -159,3 +159,21 @@ def test_check_statement_refuses_a_file_it_cannot_read(cli: Cli, paid: Paid) -> 
 
     assert broken.returncode == 4 and "not a JSON statement" in one_line_error(broken)
     assert missing.returncode == 4 and "cannot read" in one_line_error(missing)
+
+
+def test_check_statement_offline_needs_only_the_public_key(cli: Cli, paid: Paid) -> None:
+    path = _statement_file(paid, cli.folder)
+    public = cli.folder / "platform.pub.pem"
+    public.write_text(json.loads(path.read_text())["signature"]["public_key"])
+    offline = {k: v for k, v in cli.env.items() if not k.startswith("POSTGRES_")}
+    offline |= {"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "1"}  # no store reachable
+    alone = Cli(cli.folder, offline)
+
+    result = alone.run("audit", "check-statement", str(path), "--offline", "--key", str(public))
+
+    assert result.returncode == 0, result.stderr
+    assert "the signature holds" in result.stdout
+    other = cli.folder / "other.pub.pem"
+    other.write_text(SigningKey.generate().public_key_pem())
+    refused = alone.run("audit", "check-statement", str(path), "--offline", "--key", str(other))
+    assert refused.returncode == 1 and "not the platform's key" in refused.stderr
