@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from domain.errors import DomainError
-from interfaces.commands import audit_history  # noqa: F401 (registers its audit commands)
+from interfaces.commands import (  # noqa: F401 (each registers its audit commands)
+    audit_history,
+    audit_integrity,
+)
 from interfaces.commands.audit import audit
 from interfaces.commands.common import (
     EXIT_BAD_INPUT,

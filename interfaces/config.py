@@ -24,6 +24,9 @@ class ConfigError(Exception):
 
 
 INTENT_REVIEW_CHAIN = ("supervisor", "operator")
+# The event store's recorders hash every event in its own transaction (tamper evidence).
+POSTGRES_RECORDER = "interfaces.persistence.recorders:HashingPostgresRecorder"
+SQLITE_RECORDER = "interfaces.persistence.recorders:HashingSQLiteRecorder"
 REVIEWER_ROLES = ("supervisor", "operator", "finance")
 
 
@@ -141,6 +144,7 @@ class Settings:
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             env |= {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER,
                 "SQLITE_DBNAME": str(self.sqlite_path),
                 "SQLITE_LOCK_TIMEOUT": "10",
             }
@@ -148,6 +152,7 @@ class Settings:
             pg = self.postgres
             env |= {
                 "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER,
                 "POSTGRES_HOST": pg.host,
                 "POSTGRES_PORT": str(pg.port),
                 "POSTGRES_DBNAME": pg.dbname,

@@ -125,6 +125,23 @@ def forfeit_overdue_awards(services: Services) -> Any:
     return {"due": len(due), "forfeited": forfeited, "failed": failed}
 
 
+def take_checkpoint(services: Services) -> Any:
+    """Sign the store's Merkle tree (size, root, time) if events were written since the last
+    checkpoint. Without a configured key (PostgreSQL and no STEELYARD_SIGNING_KEY_FILE) it
+    says so and signs nothing."""
+    from interfaces.config import ConfigError
+    from interfaces.integrity.keys import SigningKey
+    from interfaces.persistence.integrity_log import IntegrityLog
+
+    try:
+        key = SigningKey.from_settings(services.settings)
+    except ConfigError as error:
+        log.warning("no checkpoint taken: %s", error)
+        return {"skipped": str(error)}
+    checkpoint = IntegrityLog.of(services.ledger).take_checkpoint(key, context.current().now())
+    return {"tree_size": checkpoint.tree_size if checkpoint else 0}
+
+
 JOBS: dict[str, Job] = {
     "lapse_idle_bindings": lapse_idle_bindings,
     "issue_credit_bills": issue_credit_bills,
@@ -132,6 +149,7 @@ JOBS: dict[str, Job] = {
     "cancel_overdue_orders": cancel_overdue_orders,
     "close_due_auctions": close_due_auctions,
     "forfeit_overdue_awards": forfeit_overdue_awards,
+    "take_checkpoint": take_checkpoint,
 }
 
 

@@ -22,6 +22,7 @@ from interfaces.api.routes import (
     accounts,
     auctions,
     audit,
+    audit_proofs,
     auth,
     balances,
     catalog,
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for router in (auctions.router, auctions.breach, auctions.audit):
         api.include_router(router)
     api.include_router(audit.router)
+    api.include_router(audit_proofs.router)
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(metrics_router)
