@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -31,6 +32,7 @@ from interfaces.commands.common import (
     open_store,
     store_location,
 )
+from interfaces.config import Settings
 
 if TYPE_CHECKING:
     from interfaces.wiring import Services
@@ -54,15 +56,32 @@ def serve(
     scheduler: Annotated[
         bool, typer.Option(help="Run the time-driven rules in this process")
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="API worker processes (PostgreSQL only); this process then projects",
+        ),
+    ] = 1,
 ) -> None:
-    """Serve the REST API (docs at /docs)."""
+    """Serve the REST API (docs at /docs). With ``--workers N`` (PostgreSQL), N stateless API
+    processes share the port, and this process keeps the read models up to date (the one
+    projector) and runs the scheduler (which runs in one process at a time anyway)."""
     import uvicorn
 
     from interfaces.api.app import create_app
     from interfaces.scheduler import Scheduler
 
     configure_logs()
-    services = open_store(read_only=False)
+    settings = Settings.from_env()
+    if workers > 1 and settings.persistence != "postgres":
+        raise CliError(
+            "--workers needs PostgreSQL (STEELYARD_PERSISTENCE=postgres): the embedded SQLite "
+            "store is for one process",
+            EXIT_USAGE,
+        )
+    services = open_store(read_only=False)  # creates the tables once, before any worker
     settings = services.settings
     try:
         if demo:
@@ -72,12 +91,38 @@ def serve(
         if jobs:
             jobs.start()
         try:
-            uvicorn.run(create_app(settings, services), host=host, port=port, log_config=None)
+            if workers == 1:
+                uvicorn.run(create_app(settings, services), host=host, port=port, log_config=None)
+            else:
+                _serve_workers(services, host, port, workers)
         finally:
             if jobs:
                 jobs.stop()
     finally:
         services.close()
+
+
+def _serve_workers(services: Services, host: str, port: int, workers: int) -> None:
+    """N uvicorn worker processes on the app factory, each building its own services from the
+    same environment with the projections left to this process."""
+    import uvicorn
+
+    os.environ["STEELYARD_PROJECTIONS"] = "external"  # the workers read it; this one projects
+    services.projections.start()
+    try:
+        uvicorn.run(
+            "interfaces.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            # a worker builds its services (pools, read-model set-up) before it answers the
+            # supervisor's health check: on a busy machine that takes longer than the 5 s default
+            timeout_worker_healthcheck=60,
+        )
+    finally:
+        services.projections.stop()
 
 
 def _seed_for_serve(services: Services, force: bool) -> None:
@@ -156,17 +201,29 @@ def scheduler(
     interval: Annotated[float, typer.Option(help="Seconds between runs")] = 60.0,
 ) -> None:
     """Run the time-driven rules (lapsed bindings, due bills, timeouts) as their own process.
-    Each run is logged with its time; SIGTERM (or Ctrl-C) lets the run in flight finish, exit 0."""
+    Each run is logged with its time; SIGTERM (or Ctrl-C) lets the run in flight finish, exit 0.
+    Only one scheduler runs the jobs at a time (a lease in the store); others stand by."""
     import signal
     import threading
 
+    from interfaces.lease import Lease
     from interfaces.scheduler import run_loop, tick
 
     configure_logs()
     services = open_store()
     try:
         if once:
-            _report_once(tick(services))
+            lease = Lease(services.settings, "scheduler")
+            if not lease.held():
+                raise CliError(
+                    f"another scheduler is running ({lease.where}); it runs the jobs, so this "
+                    "run would only repeat them: stop it first, or wait for its next tick",
+                    EXIT_CHECK_FAILED,
+                )
+            try:
+                _report_once(tick(services))
+            finally:
+                lease.release()
             return
         stop = threading.Event()
         for number in (signal.SIGTERM, signal.SIGINT):

@@ -27,6 +27,7 @@ from interfaces.api.routes import (
     balances,
     catalog,
     contracts,
+    events,
     funds,
     health,
     intents,
@@ -122,6 +123,11 @@ TAGS = [
         "description": "Reconciliation of the balances read model against the events; any "
         "stream as of a version or a moment; balance confirmations (对账单).",
     },
+    {
+        "name": "events",
+        "description": "The integration feed (ERP/WMS): every event in store order after a "
+        "position, paged, with a long-poll (wait=); the public event schema.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -206,6 +212,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         api.include_router(router)
     api.include_router(audit.router)
     api.include_router(audit_proofs.router)
+    api.include_router(events.router)
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(metrics_router)
