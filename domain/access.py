@@ -26,16 +26,34 @@ BUYER_PERMISSIONS: dict[str, str] = {
 }
 
 STAFF_ROLES = frozenset(
-    {Role.MANAGER, Role.SUPERVISOR, Role.FINANCE, Role.OPERATOR, Role.AUDITOR, Role.INTEGRATION}
+    {
+        Role.MANAGER,
+        Role.SUPERVISOR,
+        Role.DIRECTOR,
+        Role.FINANCE,
+        Role.OPERATOR,
+        Role.AUDITOR,
+        Role.INTEGRATION,
+    }
 )
+# Sales leads see what their team's managers see, nothing else (``Actor.team``).
+LEAD_ROLES = frozenset({Role.SUPERVISOR, Role.DIRECTOR})
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which customers a list query may show this actor: all, one manager's, or one company."""
+    """Which customers a list query may show this actor: all, one manager's, a team's (the
+    customers of any manager in ``team``; an empty team sees none), or one company."""
 
     manager_id: UUID | None = None
     account_id: UUID | None = None
+    team: frozenset[UUID] | None = None
+
+    def managers(self) -> frozenset[UUID] | None:
+        """The managers whose customers are in scope; None: not limited by manager."""
+        if self.manager_id is not None:
+            return frozenset({self.manager_id})
+        return self.team
 
 
 def scope_of(actor: Actor) -> Scope:
@@ -45,6 +63,8 @@ def scope_of(actor: Actor) -> Scope:
         return Scope(account_id=actor.account_id)
     if actor.role is Role.MANAGER:
         return Scope(manager_id=actor.user_id)
+    if actor.role in LEAD_ROLES:
+        return Scope(team=actor.team)
     if actor.role in STAFF_ROLES or actor.role is Role.SYSTEM:
         return Scope()
     raise ForbiddenError("Sign in first.")
@@ -61,11 +81,14 @@ def require_authenticated(actor: Actor) -> None:
 
 
 def can_see_company(actor: Actor, company_id: UUID, manager_id: UUID | None) -> bool:
-    """Buyers see their own company; managers their bound customers; other staff all."""
+    """Buyers see their own company; managers their bound customers; supervisors and directors
+    their team's managers' customers; other staff all."""
     if actor.role.is_buyer:
         return actor.account_id == company_id
     if actor.role is Role.MANAGER:
         return manager_id is not None and manager_id == actor.user_id
+    if actor.role in LEAD_ROLES:
+        return manager_id is not None and manager_id in actor.team
     return actor.role in STAFF_ROLES or actor.role is Role.SYSTEM
 
 

@@ -30,6 +30,7 @@ class Role(Enum):
     BUYER_MEMBER = "buyer_member"
     MANAGER = "manager"
     SUPERVISOR = "supervisor"
+    DIRECTOR = "director"
     FINANCE = "finance"
     OPERATOR = "operator"
     AUDITOR = "auditor"
@@ -54,6 +55,9 @@ class Actor:
     role: Role
     account_id: UUID | None = None  # the customer company, for buyers
     permissions: frozenset[str] = frozenset()
+    # A sales supervisor's or director's team: the managers under it, read from the store on
+    # every request (so a move between teams takes effect at once)
+    team: frozenset[UUID] = frozenset()
 
     @classmethod
     def system(cls) -> Actor:

@@ -151,3 +151,16 @@ class UnitPrice:
 
     def __str__(self) -> str:
         return str(self.per_tonne)
+
+
+PERCENT_PLACES = 4  # a rate in per cent: "1.25" is 1.25 %, "0.0050" a half of a hundredth
+HUNDRED_PERCENT = Decimal(100)
+
+
+def parse_percent(value: object) -> Decimal:
+    """A rate in per cent, 0 to 100 inclusive, at most 4 places (a rebate's rate): the same
+    plain-decimal rule as every other field; anything else is ``invalid_rate``."""
+    rate = _parse(value, PERCENT_PLACES, Decimal(1000), "rate")
+    if rate < 0 or rate > HUNDRED_PERCENT:
+        raise ValidationError("invalid_rate", f"rate {value} must be from 0 to 100 per cent")
+    return rate

@@ -24,6 +24,7 @@ from domain.funds.account import FundsAccount
 from domain.funds.service import FundsService
 from domain.intents.service import IntentService
 from domain.ledger import CommandRunner, Ledger
+from domain.rebates.service import RebateService
 from domain.trading.contract_service import ContractService
 from domain.trading.order_service import OrderService
 from domain.trading.return_service import ReturnService
@@ -39,6 +40,7 @@ from projections.database import ViewDatabase
 from projections.funds_tracking.projection import FundsTrackingView
 from projections.intents import IntentTrackingView
 from projections.listings.search import ListingSearchView
+from projections.rebates import RebatesView
 from projections.runner import ProjectionRunner
 from projections.tracking.projection import TrackingView
 
@@ -84,6 +86,8 @@ class Services:
     tracking: TrackingView
     auction_views: AuctionsView
     intent_tracking: IntentTrackingView
+    rebates: RebateService
+    rebate_views: RebatesView
     metrics: Metrics = field(default_factory=Metrics)
     clock: Clock = field(default=system_clock)
 
@@ -113,6 +117,10 @@ class Services:
         contracts = ContractService(runner, catalog, funds)
         auctions = AuctionService(runner, catalog, funds, contracts)
         contracts.on_paid(auctions.contract_paid_in)  # an award's payment frees its deposit
+        rebates, returns = RebateService(runner, funds), ReturnService(runner, funds)
+        contracts.on_settled(rebates.contract_settled_in)  # accrual in the settlement's write
+        contracts.on_adjusted(rebates.contract_adjusted_in)  # a compensation corrects it
+        returns.on_adjusted(rebates.contract_adjusted_in)  # so does a return's refund
         projections = ProjectionRunner(ledger, views, all_projections())
         metrics.watch_projections(projections.status)
         return cls(
@@ -130,7 +138,7 @@ class Services:
             catalog=catalog,
             orders=OrderService(runner, catalog, funds),
             contracts=contracts,
-            returns=ReturnService(runner, funds),
+            returns=returns,
             auctions=auctions,
             intents=IntentService(runner, contracts, settings.intent_review_chain),
             views=views,
@@ -142,6 +150,8 @@ class Services:
             tracking=TrackingView(views),
             auction_views=AuctionsView(views),
             intent_tracking=IntentTrackingView(views),
+            rebates=rebates,
+            rebate_views=RebatesView(views),
             metrics=metrics,
             clock=clock,
         )

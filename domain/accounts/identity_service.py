@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from domain import context
-from domain.access import require_role
+from domain.access import LEAD_ROLES, require_role
 from domain.accounts.account import Account
 from domain.accounts.identity import (
     PasswordHasher,
@@ -22,6 +22,7 @@ from domain.accounts.identity import (
 from domain.accounts.staff import (
     CustomerRegistry,
     RegistryEntry,
+    SalesTeams,
     StaffDirectory,
     StaffEntry,
     StaffMember,
@@ -119,6 +120,9 @@ class IdentityService:
         staff = reader.find(StaffMember, user_id)
         if staff is None or not staff.active or staff.role is not role:
             raise AuthenticationError("This sign-in is no longer valid.")
+        if role in LEAD_ROLES:  # a sales lead sees its team as it is now
+            teams = reader.find(SalesTeams, SalesTeams.ID)
+            return Actor(user_id, role, team=teams.under(user_id) if teams else frozenset())
         return Actor(user_id, role)
 
     def staff(self, staff_id: UUID) -> StaffMember:

@@ -94,6 +94,62 @@ class StaffDirectory(Aggregate):
         return [e for e in self.entries.values() if e.role is Role.MANAGER]
 
 
+# Who a staff member may report to: 一线销售 → 销售主管 → 总监.
+LEAD_ROLE: dict[Role, Role] = {Role.MANAGER: Role.SUPERVISOR, Role.SUPERVISOR: Role.DIRECTOR}
+
+
+class SalesTeams(Aggregate):
+    """The sales hierarchy: each manager's supervisor and each supervisor's director. Every
+    move between teams is an event (``Assigned``, with the lead it left)."""
+
+    ID = stable_id("directory", "sales-teams")
+
+    @staticmethod
+    def create_id() -> UUID:
+        return SalesTeams.ID
+
+    @event("Opened")
+    def __init__(self) -> None:
+        self.leads: dict[UUID, UUID] = {}
+
+    def assign(self, member: StaffEntry, lead: StaffEntry) -> bool:
+        """Put ``member`` under ``lead``; False (no event) when it is there already."""
+        if LEAD_ROLE.get(member.role) is not lead.role:
+            expected = LEAD_ROLE.get(member.role)
+            raise ValidationError(
+                "invalid_team",
+                f"A {member.role.value} cannot report to a {lead.role.value}"
+                + (
+                    f" (only to a {expected.value})."
+                    if expected
+                    else " (only managers and supervisors join teams)."
+                ),
+            )
+        if self.leads.get(member.staff_id) == lead.staff_id:
+            return False
+        self._assigned(
+            staff_id=member.staff_id,
+            lead_id=lead.staff_id,
+            previous_id=self.leads.get(member.staff_id),
+        )
+        return True
+
+    @event("Assigned")
+    def _assigned(self, staff_id: UUID, lead_id: UUID, previous_id: UUID | None) -> None:
+        self.leads[staff_id] = lead_id
+
+    def under(self, lead_id: UUID) -> frozenset[UUID]:
+        """Everyone below ``lead_id``: its supervisors (for a director) and their managers."""
+        found: set[UUID] = set()
+        frontier = {lead_id}
+        while frontier:
+            below = {s for s, lead in self.leads.items() if lead in frontier} - found
+            found |= below
+            frontier = below
+        found.discard(lead_id)
+        return frozenset(found)
+
+
 @dataclass(frozen=True)
 class RegistryEntry:
     credit_code: str

@@ -63,6 +63,13 @@ class FundsComposition:
     ) -> Reservation:
         return self._existing_in(uow, company_id).apply_rebate(contract_id, amount)
 
+    def credit_rebate_in(
+        self, uow: UnitOfWork, company_id: UUID, amount: Money, reference: str
+    ) -> JournalEntry:
+        """返利调账 inside another service's write (a rebate period's close): once per
+        reference, a second credit under it is refused (``rebate_reference_conflict``)."""
+        return self.open_in(uow, company_id).credit_rebate(amount, reference)
+
     def compensate_in(
         self,
         uow: UnitOfWork,

@@ -35,6 +35,13 @@ from domain.trading.contract_text import (
 from domain.trading.fulfilment import Certificate, Shipment
 from domain.trading.order import Order
 from domain.trading.order_service import BREACH, SELLER_NAME
+from domain.trading.settled import (
+    AdjustedHook,
+    ContractAdjustment,
+    SettledContract,
+    SettledHook,
+    SettledItem,
+)
 from domain.trading.settlement import InvoiceKind, ObjectionKind
 from domain.values import Money, Quantity
 
@@ -52,6 +59,8 @@ class ContractService:
         self.catalog = catalog
         self.funds = funds
         self._paid_hooks: list[PaidHook] = []
+        self._settled_hooks: list[SettledHook] = []
+        self._adjusted_hooks: list[AdjustedHook] = []
 
     # ---- composition -------------------------------------------------------------------
     def on_paid(self, hook: PaidHook) -> None:
@@ -59,6 +68,16 @@ class ContractService:
         it is recorded), ``paid`` a ``PaidContract``; a refusal from the hook refuses the
         payment. Registered at wiring."""
         self._paid_hooks.append(hook)
+
+    def on_settled(self, hook: SettledHook) -> None:
+        """Run ``hook(uow, settled)`` in the write of every post-settlement (the rebates
+        accrue there, so a settlement and its accrual are one atomic write)."""
+        self._settled_hooks.append(hook)
+
+    def on_adjusted(self, hook: AdjustedHook) -> None:
+        """Run ``hook(uow, adjustment)`` in the write of every accepted objection's
+        compensation (the rebates correct their accrual there)."""
+        self._adjusted_hooks.append(hook)
 
     def generate_in(self, uow: UnitOfWork, facts: ContractFacts, effective: bool) -> UUID:
         """A contract generated inside another service's write (an auction's award), made
@@ -247,6 +266,18 @@ class ContractService:
         def act(uow: UnitOfWork, contract: Contract) -> Result:
             settlement = contract.settle()
             self.funds.post_settle_in(uow, contract.buyer_id, contract.id, settlement.final_amount)
+            settled = SettledContract(
+                contract.id,
+                contract.contract_no,
+                contract.buyer_id,
+                tuple(
+                    SettledItem(ln.line_no, line.product_id, line.category, ln.shipped, ln.amount)
+                    for ln, line in zip(settlement.lines, contract.facts.lines, strict=True)
+                ),
+                settlement.final_amount,
+            )
+            for hook in self._settled_hooks:
+                hook(uow, settled)
             return {
                 "final_amount": settlement.final_amount.amount,
                 "released": settlement.released.amount,
@@ -317,6 +348,11 @@ class ContractService:
                 str(objection_id),
                 contract.facts.lines[0].category,
             )
+            adjustment = ContractAdjustment(
+                contract.id, contract.buyer_id, "objection", str(objection_id), (), credited
+            )
+            for hook in self._adjusted_hooks:
+                hook(uow, adjustment)
             return {
                 "objection_id": objection_id,
                 "status": "accepted",

@@ -13,7 +13,9 @@ from domain.access import require_buyer_permission, require_role
 from domain.context import Role
 from domain.funds.service import FundsService
 from domain.ledger import CommandRunner, Outcome, UnitOfWork
-from domain.trading.order import Order
+from domain.trading.contract import Contract
+from domain.trading.order import Order, ReturnRequest
+from domain.trading.settled import AdjustedHook, AdjustedItem, ContractAdjustment
 from domain.values import Money, Quantity
 
 Result = dict[str, Any]
@@ -23,6 +25,12 @@ class ReturnService:
     def __init__(self, runner: CommandRunner, funds: FundsService) -> None:
         self.runner = runner
         self.funds = funds
+        self._adjusted_hooks: list[AdjustedHook] = []
+
+    def on_adjusted(self, hook: AdjustedHook) -> None:
+        """Run ``hook(uow, adjustment)`` in the write of every return's refund, once per
+        contract whose lines came back (the rebates correct their accrual there)."""
+        self._adjusted_hooks.append(hook)
 
     def request_return(
         self, order_id: UUID, lines: tuple[tuple[int, Quantity], ...], reason: str
@@ -70,6 +78,10 @@ class ReturnService:
                     f"{return_id.hex[:20]}:{category}",
                     category,
                 )
+            if request is not None:
+                for adjustment in _adjustments(uow, order, request):
+                    for hook in self._adjusted_hooks:
+                        hook(uow, adjustment)
 
         return self._return_step(order_id, return_id, refund)
 
@@ -81,3 +93,28 @@ class ReturnService:
             return {"return_id": return_id, "state": request.state, "amount": request.amount.amount}
 
         return self.runner.run(decide)
+
+
+def _adjustments(uow: UnitOfWork, order: Order, request: ReturnRequest) -> list[ContractAdjustment]:
+    """The returned order lines per contract: each contract line holds one order line's
+    listing (checkout splits an order by warehouse and category)."""
+    listing_of = {line.line_no: line.listing_id for line in order.lines}
+    found: dict[UUID, list[AdjustedItem]] = defaultdict(list)
+    for contract_id in sorted(order.active_contracts):
+        contract = uow.get(Contract, contract_id, "contract")
+        for returned in request.lines:
+            for line in contract.facts.lines:
+                if line.listing_id == listing_of.get(returned.line_no):
+                    item = AdjustedItem(line.line_no, returned.quantity, returned.amount)
+                    found[contract_id].append(item)
+    return [
+        ContractAdjustment(
+            contract_id,
+            order.account_id,
+            "return",
+            str(request.return_id),
+            tuple(items),
+            sum((item.amount for item in items), Money.zero()),
+        )
+        for contract_id, items in found.items()
+    ]

@@ -22,18 +22,17 @@ from interfaces.api.routes import (
     accounts,
     auctions,
     audit,
-    audit_proofs,
     auth,
     balances,
     catalog,
     contracts,
-    events,
     funds,
     health,
     intents,
     listings,
     members,
     orders,
+    rebates,
     staff,
     tracking,
 )
@@ -124,9 +123,10 @@ TAGS = [
         "stream as of a version or a moment; balance confirmations (对账单).",
     },
     {
-        "name": "events",
-        "description": "The integration feed (ERP/WMS): every event in store order after a "
-        "position, paged, with a long-poll (wait=); the public event schema.",
+        "name": "rebates",
+        "description": "返利: policies with versions (订单总价返, 商品分类返, 叠加特殊返, "
+        "月/年阶梯返), accruals on settled contracts and their corrections, "
+        "period closes crediting funds (返利调账), the statement and tier progress.",
     },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
@@ -203,6 +203,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         contracts.public,
         contracts.integration,
         intents.router,
+        rebates.router,
         tracking.router,
     ):
         api.include_router(router)
@@ -211,8 +212,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for router in (auctions.router, auctions.breach, auctions.audit):
         api.include_router(router)
     api.include_router(audit.router)
-    api.include_router(audit_proofs.router)
-    api.include_router(events.router)
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(metrics_router)

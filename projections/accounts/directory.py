@@ -29,7 +29,7 @@ class AccountDirectoryView:
     def list(
         self,
         certification: str | None = None,
-        manager_id: UUID | None = None,
+        manager_id: UUID | frozenset[UUID] | None = None,
         only_account: UUID | None = None,
         limit: int = 100,
         offset: int = 0,
@@ -48,7 +48,7 @@ class AccountDirectoryView:
     def count(
         self,
         certification: str | None = None,
-        manager_id: UUID | None = None,
+        manager_id: UUID | frozenset[UUID] | None = None,
         only_account: UUID | None = None,
     ) -> int:
         """How many accounts ``list`` finds with these filters, on all pages."""
@@ -60,13 +60,19 @@ class AccountDirectoryView:
 
 
 def _filters(
-    certification: str | None, manager_id: UUID | None, only_account: UUID | None
+    certification: str | None,
+    manager_id: UUID | frozenset[UUID] | None,
+    only_account: UUID | None,
 ) -> tuple[str, list[Any]]:
     where, params = ["1 = 1"], []
     if certification:
         where.append("certification = %s")
         params.append(certification)
-    if manager_id:
+    if isinstance(manager_id, frozenset):  # a sales team: any of its managers
+        marks = ", ".join(["%s"] * len(manager_id)) or "NULL"
+        where.append(f"manager_id IN ({marks})")
+        params.extend(str(m) for m in sorted(manager_id))
+    elif manager_id:
         where.append("manager_id = %s")
         params.append(str(manager_id))
     if only_account:

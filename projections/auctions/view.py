@@ -159,9 +159,11 @@ def _state_clause(state: str | None, now: datetime) -> tuple[list[str], list[Any
 def _scope_where(scope: Scope, column: str) -> tuple[str, list[Any]]:
     if scope.account_id is not None:
         return f"{column} = %s", [scope.account_id]
-    if scope.manager_id is not None:
-        managed = "SELECT account_id FROM account_directory WHERE manager_id = %s"
-        return f"CAST({column} AS TEXT) IN ({managed})", [str(scope.manager_id)]
+    managers = scope.managers()
+    if managers is not None:  # a manager's customers, or a sales team's
+        marks = ", ".join(["%s"] * len(managers)) or "NULL"
+        managed = f"SELECT account_id FROM account_directory WHERE manager_id IN ({marks})"
+        return f"CAST({column} AS TEXT) IN ({managed})", [str(m) for m in sorted(managers)]
     return "1 = 1", []
 
 

@@ -269,10 +269,12 @@ class FundsTrackingProjection(Projection):
 @dataclass(frozen=True)
 class CompanyScope:
     """Which companies a list shows: one (``company_id``), a manager's bound customers
-    (``manager_id``), both (one of the manager's), or all (neither)."""
+    (``manager_id``) or a sales team's (``team``: its managers'), both (one of the manager's),
+    or all (neither)."""
 
     company_id: UUID | None = None
     manager_id: UUID | None = None
+    team: frozenset[UUID] | None = None
 
     def where(self, *columns: str) -> tuple[str, list[Any]]:
         """A condition true when any of ``columns`` names a company in scope."""
@@ -281,12 +283,14 @@ class CompanyScope:
         if self.company_id is not None:
             clauses.append("(" + " OR ".join(f"{c} = %s" for c in columns) + ")")
             params += [self.company_id] * len(columns)
-        if self.manager_id is not None:
-            managed = "SELECT account_id FROM account_directory WHERE manager_id = %s"
+        managers = {self.manager_id} if self.manager_id is not None else self.team
+        if managers is not None:
+            marks = ", ".join(["%s"] * len(managers)) or "NULL"
+            managed = f"SELECT account_id FROM account_directory WHERE manager_id IN ({marks})"
             clauses.append(
                 "(" + " OR ".join(f"CAST({c} AS TEXT) IN ({managed})" for c in columns) + ")"
             )
-            params += [str(self.manager_id)] * len(columns)
+            params += [str(m) for m in sorted(managers)] * len(columns)
         return (" AND ".join(clauses) or "1 = 1"), params
 
 

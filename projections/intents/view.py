@@ -64,11 +64,14 @@ def _where(scope: Scope, filters: dict[str, Any]) -> tuple[str, list[Any]]:
     if scope.account_id is not None:
         where.append("t.company_id = %s")
         params.append(scope.account_id)
-    if scope.manager_id is not None:
+    managers = scope.managers()
+    if managers is not None:  # a manager's customers, or a sales team's
+        marks = ", ".join(["%s"] * len(managers)) or "NULL"
         where.append(
-            "t.company_id IN (SELECT company_id FROM intent_companies WHERE manager_id = %s)"
+            "t.company_id IN "
+            f"(SELECT company_id FROM intent_companies WHERE manager_id IN ({marks}))"
         )
-        params.append(scope.manager_id)
+        params.extend(sorted(managers))
     for column, value in filters.items():
         if value is not None:
             where.append(f"t.{column} = %s")

@@ -297,10 +297,12 @@ def _where(
     if scope.account_id is not None:
         where.append("t.company_id = %s")
         params.append(scope.account_id)
-    if scope.manager_id is not None:
-        managed = "SELECT company_id FROM tracking_companies WHERE manager_id = %s"
+    managers = scope.managers()
+    if managers is not None:  # a manager's customers, or a sales team's
+        marks = ", ".join(["%s"] * len(managers)) or "NULL"
+        managed = f"SELECT company_id FROM tracking_companies WHERE manager_id IN ({marks})"
         where.append(f"t.company_id IN ({managed})")
-        params.append(scope.manager_id)
+        params.extend(sorted(managers))
     for column, value in filters.items():
         if value is not None:
             where.append(f"t.{column} = %s")

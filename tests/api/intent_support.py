@@ -76,4 +76,7 @@ def intent_stage(api: Api) -> IntentStage:
     s = stage(api)
     ok(api.post("/catalog/categories/defaults", s.operator), 200)
     supervisor_id, supervisor = api.enroll("13900000006", Role.SUPERVISOR)
+    # a supervisor sees (and reviews) its team's customers only (issue 11): the manager's team
+    team = {"lead_id": str(supervisor_id)}
+    ok(api.post(f"/staff/{s.manager_id}/team", s.operator, json=team))
     return IntentStage(s, supervisor_id, supervisor)

@@ -13,7 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from domain import context
+from domain.accounts.account import Account
 from domain.context import Actor, Clock, CommandContext, FrozenClock, Role
+from domain.ledger import UnitOfWork
 from domain.values import Money
 from interfaces import cli
 from tests.api.conftest import PASSWORD, Api
@@ -89,21 +91,29 @@ def test_a_company_without_funds_shows_zeros(api: Api, cast: Cast) -> None:
     )  # fmt: skip
 
 
-def test_who_sees_a_companys_balances_and_journal(api: Api, cast: Cast) -> None:
+def test_who_sees_a_companys_balances_and_journal(api: Api, cast: Cast, operator: str) -> None:
     position = pay(api, cast.east, "100", "CMB-1")
-    staff = {
-        role: api.enroll(phone, role)[1]
+    enrolled = {
+        role: api.enroll(phone, role)
         for role, phone in (
             (Role.AUDITOR, "13900000003"),
             (Role.SUPERVISOR, "13900000006"),
             (Role.INTEGRATION, "13900000007"),
         )
     }
+    # a supervisor sees its team's customers only (issue 11): the east manager's team
+    east_manager = UnitOfWork(api.services.ledger).get(Account, cast.east).manager_id
+    team = {"lead_id": str(enrolled[Role.SUPERVISOR][0])}
+    assert api.post(f"/staff/{east_manager}/team", operator, json=team).status_code == 200
+    supervisor = enrolled[Role.SUPERVISOR][1]
+    staff = {role: token for role, (_, token) in enrolled.items()}
     for path in (f"/funds/{cast.east}/balances", f"/funds/{cast.east}/journal"):
         url = f"{path}?wait_for={position}"
         for token in (cast.east_admin, cast.east_manager, cast.finance, *staff.values()):
             expected = 403 if token == staff[Role.INTEGRATION] else 200
             assert api.get(url, token).status_code == expected, path
+        outside = api.get(url.replace(str(cast.east), str(cast.north)), supervisor)
+        assert outside.status_code == 404, path  # the north customer is not its team's
         for token in (cast.north_admin, cast.north_manager):
             refused = api.get(url, token)
             assert refused.status_code == 404 and refused.json()["code"] == "not_found"

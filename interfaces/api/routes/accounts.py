@@ -57,7 +57,8 @@ def list_accounts(
     """Customer companies this user may see (operators: all, e.g. ``certification=pending``;
     managers: their bound customers; buyers: their own)."""
     scope = scope_of(ctx.actor)
-    filters = (certification.value if certification else None, scope.manager_id, scope.account_id)
+    managers = scope.team if scope.team is not None else scope.manager_id  # a team: its managers'
+    filters = (certification.value if certification else None, managers, scope.account_id)
     rows = services.directory.list(*filters, limit=limit, offset=offset)
     return AccountsPublic(
         data=[AccountSummary(**row) for row in rows], count=services.directory.count(*filters)

@@ -196,7 +196,10 @@ def _scope(services: Services, actor: Actor, company_id: UUID | None) -> Scope:
         if company_id is not None and company_id != own.account_id:
             raise NotFoundError("account")
         return own
-    require_role(actor, Role.MANAGER, Role.SUPERVISOR, Role.FINANCE, Role.OPERATOR, Role.AUDITOR)
+    require_role(
+        actor, Role.MANAGER, Role.SUPERVISOR, Role.DIRECTOR, Role.FINANCE, Role.OPERATOR,
+        Role.AUDITOR,
+    )  # fmt: skip
     if company_id is None:
         return scope_of(actor)
     account = UnitOfWork(services.ledger).find(Account, company_id)

@@ -53,7 +53,9 @@ FromBalances = Annotated[None, Depends(ReadsFrom("balances"))]
 FromDashboard = Annotated[None, Depends(ReadsFrom("balances", "tracking"))]
 FromFundsTracking = Annotated[None, Depends(ReadsFrom("funds_tracking"))]
 
-STAFF_VIEWERS = (Role.FINANCE, Role.OPERATOR, Role.AUDITOR, Role.SUPERVISOR, Role.MANAGER)
+STAFF_VIEWERS = (
+    Role.FINANCE, Role.OPERATOR, Role.AUDITOR, Role.SUPERVISOR, Role.DIRECTOR, Role.MANAGER,
+)  # fmt: skip
 FUNDS_VIEW = "funds.view"
 
 CompanyFilter = Annotated[UUID | None, Query(description="Only this company")]
@@ -83,7 +85,8 @@ def tracking_scope(services: Services, actor: Actor, company_id: UUID | None) ->
     require_role(actor, *STAFF_VIEWERS)
     if company_id is not None:
         require_funds_visible(services, actor, company_id)
-    return CompanyScope(company_id=company_id, manager_id=scope_of(actor).manager_id)
+    scope = scope_of(actor)  # a sales lead: its team's customers only
+    return CompanyScope(company_id=company_id, manager_id=scope.manager_id, team=scope.team)
 
 
 def _balances(services: Services, company_id: UUID, today: date) -> BalancesPublic:

@@ -112,6 +112,10 @@ def test_a_manager_sees_its_bound_customers_intents_only(api: Api) -> None:
     assert [row["intent_id"] for row in ok(api.get("/intents", north))["data"]] == [
         theirs["intent_id"]
     ]
+    # a supervisor sees its team's customers only (issue 11): the north manager joins it
+    assert ok(api.get("/intents", i.supervisor))["count"] == 1
+    team = {"lead_id": str(i.supervisor_id)}
+    ok(api.post(f"/staff/{north_id}/team", i.s.operator, json=team))
     assert ok(api.get("/intents", i.supervisor))["count"] == 2
     count, _ = api.services.intent_tracking.intents(Scope(manager_id=north_id), {})
     assert count == 1

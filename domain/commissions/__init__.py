@@ -1,0 +1,1 @@
+"""Sales commissions: the rates finance or a director sets, versioned."""

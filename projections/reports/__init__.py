@@ -1,0 +1,1 @@
+"""Reports: sales by period and dimension, the deal feed, performance and commissions."""
