@@ -3,7 +3,8 @@
 ``configure_logging(settings)`` is called once at start-up (``steelyard serve``, ``project``,
 ``scheduler``, and the app factory when uvicorn or gunicorn build it from the environment),
 never at import. JSON lines (python-json-logger) carry ``time`` (UTC, ISO 8601 with ``Z``),
-``level``, ``logger``, ``message`` and the record's extra fields; the request log adds
+``level``, ``logger``, ``pid`` (the process: one per API worker), ``message`` and the record's
+extra fields; the request log adds
 ``request_id``, ``user``, ``role``, ``route``, ``method``, ``status``, ``duration_ms``.
 
 uvicorn's own loggers are routed through the same handler (its access log is silenced: the
@@ -23,8 +24,8 @@ from pythonjsonlogger.json import JsonFormatter
 
 from interfaces.config import Settings
 
-FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
-RENAMED = {"asctime": "time", "levelname": "level", "name": "logger"}
+FIELDS = "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"
+RENAMED = {"asctime": "time", "levelname": "level", "name": "logger", "process": "pid"}
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 

@@ -20,6 +20,7 @@ from domain.auctions.errors import AuctionNotEndedError
 from domain.context import Actor, CommandContext
 from domain.errors import DomainError, NotFoundError
 from domain.ledger import Outcome
+from interfaces.lease import Lease
 from interfaces.wiring import Services
 
 log = logging.getLogger("steelyard.scheduler")
@@ -212,11 +213,34 @@ def tick(services: Services) -> list[JobRun]:
     return runs
 
 
-def run_loop(services: Services, interval: float, stop: threading.Event) -> None:
-    """Tick every ``interval`` seconds until ``stop`` is set; a tick in flight finishes first."""
-    while not stop.is_set():
-        tick(services)
-        stop.wait(interval)
+STANDBY_SECONDS = 5.0  # how often a scheduler standing by asks for the lease
+
+
+def run_loop(
+    services: Services, interval: float, stop: threading.Event, lease: Lease | None = None
+) -> None:
+    """Tick every ``interval`` seconds until ``stop`` is set; a tick in flight finishes first.
+    Only while this process holds the scheduler's lease (interfaces/lease.py): another
+    scheduler started beside it stands by and takes over when the holder stops or dies."""
+    lease = lease or Lease(services.settings, "scheduler")
+    standing_by = False
+    try:
+        while not stop.is_set():
+            if lease.held():
+                if standing_by:
+                    log.info("scheduler: took over the lease (%s)", lease.where)
+                standing_by = False
+                tick(services)
+                stop.wait(interval)
+                continue
+            if not standing_by:
+                log.info(
+                    "scheduler: another process holds the lease (%s); standing by", lease.where
+                )
+                standing_by = True
+            stop.wait(min(interval, STANDBY_SECONDS))
+    finally:
+        lease.release()
 
 
 class Scheduler:
