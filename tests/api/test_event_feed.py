@@ -21,6 +21,7 @@ from domain.accounts.staff import StaffMember
 from domain.context import CommandContext, Role
 from domain.ledger import Ledger
 from interfaces.feed_schema.catalogue import event_types
+from interfaces.feed_schema.document import schema_document
 from interfaces.feed_schema.published import PUBLISHED
 from interfaces.feed_schema.wire import hints
 from tests.api.conftest import PASSWORD, Api
@@ -272,3 +273,18 @@ def test_the_feed_is_in_the_openapi_document(api: Api) -> None:
         "$ref": "#/components/schemas/EventsPage"
     }
     assert "/api/v1/events/schema" in document["paths"]
+
+
+def test_no_published_field_or_value_type_is_named_like_a_secret() -> None:
+    """A guard beside the allow-list: a value type published whole must not grow a secret."""
+    document = schema_document()
+    names = [
+        f"{kind}.{field}"
+        for kind, schema in (
+            *((n, t["body"]) for n, t in document["event_types"].items()),
+            *document["$defs"].items(),
+        )
+        for field in schema.get("properties", {})
+    ]
+    secret = ("password", "secret", "token", "code_hash", "otp")
+    assert [n for n in names if any(s in n.split(".")[-1] for s in secret)] == []
