@@ -122,11 +122,17 @@ def stream_as_of(
 
 
 def _version_at(events: list[Any], at: datetime) -> int:
-    """The last version whose event happened at or before ``at``."""
-    found = [e.originator_version for e in events if e.timestamp <= at]
-    if not found:
+    """The last version whose event happened at or before ``at``: the stream up to its first
+    event after ``at`` (a history is a prefix, so an event recorded with an earlier time than
+    one before it, as a clock set back would write, does not pull later ones in)."""
+    if events[0].timestamp > at:
         raise BeforeFirstEventError(at, events[0].timestamp)
-    return max(found)
+    version = events[0].originator_version
+    for event in events[1:]:
+        if event.timestamp > at:
+            break
+        version = event.originator_version
+    return int(version)
 
 
 def _record(event: Any, positions: dict[int, int]) -> EventRecord:

@@ -171,3 +171,18 @@ def test_password_hashes_never_show_in_an_account_stream(api: Api, auditor: str)
     member = next(iter(seen["state"]["members"].values()))
     assert member["password_hash"] == "(hidden)" and member["phone"] == "13800000002"
     assert "argon2" not in str(seen) and "$" not in str(seen["state"]["members"])
+
+
+def test_a_moment_shows_the_history_up_to_its_first_later_event(
+    api: Api, auditor: str, finance: tuple[UUID, str]
+) -> None:
+    """A clock set back (a later event recorded with an earlier time) does not pull the
+    events after the moment into it: the stream as of a moment is a prefix of its history."""
+    company, _ = api.register("13800000003")
+    for ref, minutes in (("CMB-A", 0), ("CMB-B", 30), ("CMB-C", -20)):  # 02:00, 02:30, 02:10
+        api.clock.advance(minutes=minutes)
+        body = {"amount": "100.00", "bank_reference": ref}
+        ok(api.post(f"/funds/{company}/payments", finance[1], json=body), 201)
+    stream = FundsAccount.id_for(company)
+    seen = ok(api.get(f"/audit/streams/{stream}", auditor, params={"at": "2026-11-26T02:20:00Z"}))
+    assert seen["version"] == 2 and seen["state"]["balances"]["unallocated"] == "100.00"
