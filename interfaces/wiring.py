@@ -14,11 +14,13 @@ from domain.accounts.identity_service import IdentityService, NewLogins
 from domain.accounts.members_service import MemberService
 from domain.accounts.service import AccountService
 from domain.accounts.staff import CustomerRegistry, StaffDirectory, StaffMember
+from domain.accounts.teams_service import TeamService
 from domain.auctions import AuctionLot, AuctionSession
 from domain.auctions.service import AuctionService
 from domain.catalog.catalog import Catalog
 from domain.catalog.listing import Listing
 from domain.catalog.service import CatalogService
+from domain.commissions.service import CommissionService
 from domain.context import Clock, system_clock
 from domain.funds.account import FundsAccount
 from domain.funds.service import FundsService
@@ -40,6 +42,7 @@ from projections.database import ViewDatabase
 from projections.funds_tracking.projection import FundsTrackingView
 from projections.intents import IntentTrackingView
 from projections.listings.search import ListingSearchView
+from projections.reports.view import ReportsView
 from projections.rebates import RebatesView
 from projections.runner import ProjectionRunner
 from projections.tracking.projection import TrackingView
@@ -77,6 +80,8 @@ class Services:
     returns: ReturnService
     auctions: AuctionService
     intents: IntentService
+    teams: TeamService
+    commissions: CommissionService
     views: ViewDatabase
     projections: ProjectionRunner
     directory: AccountDirectoryView
@@ -86,6 +91,7 @@ class Services:
     tracking: TrackingView
     auction_views: AuctionsView
     intent_tracking: IntentTrackingView
+    reports: ReportsView
     rebates: RebateService
     rebate_views: RebatesView
     metrics: Metrics = field(default_factory=Metrics)
@@ -141,6 +147,8 @@ class Services:
             returns=returns,
             auctions=auctions,
             intents=IntentService(runner, contracts, settings.intent_review_chain),
+            teams=TeamService(runner),
+            commissions=CommissionService(runner),
             views=views,
             projections=projections,
             directory=AccountDirectoryView(views),
@@ -150,6 +158,7 @@ class Services:
             tracking=TrackingView(views),
             auction_views=AuctionsView(views),
             intent_tracking=IntentTrackingView(views),
+            reports=ReportsView(views),
             rebates=rebates,
             rebate_views=RebatesView(views),
             metrics=metrics,

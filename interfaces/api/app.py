@@ -32,8 +32,10 @@ from interfaces.api.routes import (
     listings,
     members,
     orders,
+    reports,
     rebates,
     staff,
+    teams,
     tracking,
 )
 from interfaces.config import Settings
@@ -128,6 +130,15 @@ TAGS = [
         "月/年阶梯返), accruals on settled contracts and their corrections, "
         "period closes crediting funds (返利调账), the statement and tier progress.",
     },
+    {
+        "name": "reports",
+        "description": "销售报表 by day/month × category, product, region, customer, manager; "
+        "成交动态 (public); performance, commissions, auction results; ?format=csv.",
+    },
+    {
+        "name": "teams",
+        "description": "Sales teams (总监 → 销售主管 → 一线销售) and commission rates.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -212,6 +223,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for router in (auctions.router, auctions.breach, auctions.audit):
         api.include_router(router)
     api.include_router(audit.router)
+    for router in (reports.router, reports.public, teams.router):
+        api.include_router(router)
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(metrics_router)
