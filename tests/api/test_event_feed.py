@@ -178,6 +178,29 @@ def test_a_long_poll_returns_as_soon_as_an_event_lands(api: Api, erp: str) -> No
     assert "Account.Registered" in {e["type"] for e in page["data"]}
 
 
+def test_long_polls_hold_no_worker_thread(api: Api, erp: str) -> None:
+    """More waiting followers than the server has worker threads (40): a plain (threaded)
+    request is still answered at once, and one event wakes every follower."""
+    head = _page(api, erp)["head"]
+    answers: list[dict[str, Any]] = []
+
+    def follow() -> None:
+        answers.append(_page(api, erp, after=head, wait=20))
+
+    followers = [threading.Thread(target=follow) for _ in range(45)]
+    for follower in followers:
+        follower.start()
+    time.sleep(1.0)
+    started = time.monotonic()
+    assert api.get("/me", erp).status_code == 200  # a sync route: needs a worker thread
+    assert time.monotonic() - started < 5
+    with context.acting(CommandContext(clock=api.clock)):
+        api.services.accounts.register("13700000004", PASSWORD, "Woken", None, True)
+    for follower in followers:
+        follower.join(timeout=30)
+    assert len(answers) == 45 and all(a["data"] for a in answers)
+
+
 def test_a_long_poll_wakes_for_an_event_stored_by_another_process(api: Api, erp: str) -> None:
     if api.services.settings.persistence != "postgres":
         pytest.skip("another process shares the store on PostgreSQL")
