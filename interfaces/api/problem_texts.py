@@ -243,6 +243,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "invalid_production_week": ("That production week is over.", "生产周无效或已过。"),
     "invalid_delivery_month": ("The delivery month has passed.", "交货月份已过。"),
     "already_converted": ("This intent has its contract.", "该意向已转合同。"),
+    # ---- audit
+    "version_beyond_end": (
+        "The stream ends at {last_version}.",
+        "该记录流只到第 {last_version} 版。",
+    ),
+    "before_first_event": (
+        "Before the stream's first event ({first_event_at}).",
+        "该时刻早于记录流的第一个事件（{first_event_at}），当时尚不存在。",
+    ),
+    "time_needs_zone": ("Give the time's zone.", "请给出时间的时区：UTC 用 Z，北京时间用 +08:00。"),
+    "version_or_time": ("A version or a time, not both.", "请只指定版本或时间之一。"),
+    "as_of_in_future": ("That date has not begun.", "对账日期尚未开始。"),
+    "company_not_bound": ("No company bound.", "该账户尚未绑定企业，无可确认的余额。"),
+    "signing_key_unavailable": ("No signing key.", "平台签名密钥不可用。"),
 }
 
 

@@ -186,3 +186,14 @@ def test_a_moment_shows_the_history_up_to_its_first_later_event(
     stream = FundsAccount.id_for(company)
     seen = ok(api.get(f"/audit/streams/{stream}", auditor, params={"at": "2026-11-26T02:20:00Z"}))
     assert seen["version"] == 2 and seen["state"]["balances"]["unallocated"] == "100.00"
+
+
+def test_a_version_beyond_the_end_is_said_in_chinese_when_asked(
+    api: Api, auditor: str, funds_history: tuple[UUID, UUID]
+) -> None:
+    _, stream = funds_history
+    chinese = {"Accept-Language": "zh-CN"}
+    response = api.get(f"/audit/streams/{stream}?version=9", auditor, headers=chinese)
+    body = problem(response, 422, "version_beyond_end")
+    assert body["detail"] == "该记录流只到第 5 版。"
+    assert response.headers["content-language"] == "zh-CN"
