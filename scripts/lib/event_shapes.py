@@ -11,15 +11,17 @@ dataclasses, enums) its fields or members. The check fails when
 - an event's fields differ from the record at the same ``class_version`` (the store holds events
   of the old shape: set ``class_version = N + 1`` on the class, add a static
   ``upcast_vN_vN+1(state)`` that gives an old event's state the new shape, then ``--update``);
-- an event's ``class_version`` went up but the record was not updated, or an upcast step is missing;
+- an event's ``class_version`` went up but an upcast step is missing;
 - an event class or value type in the record no longer loads (its topic does not resolve: keep
   the class, or register its old topic in ``domain/topics.py``);
 - a value type lost or retyped a field, gained one without a default, or lost an enum member
   (stored values are decoded into the class *before* any upcast runs, so only fields with a
   default may be added; anything else needs a new value type and a new event version).
 
-New event classes and value types pass with a note; ``--update`` records them. ``--update``
-refuses to record an event whose shape changed at the same version. ``scripts/test`` runs the check.
+New event classes, new versions (with their upcasts) and value types grown by defaulted fields
+pass with a note until recorded; ``--update`` records them (until then a further change of a new
+version is not compared). ``--update`` refuses to record an event whose shape changed at the same
+version. ``scripts/test`` runs the check.
 """
 
 from __future__ import annotations
@@ -262,7 +264,7 @@ def _topic(cls: type) -> str:
 
 
 def check(record: dict[str, Any], events: Shapes, values: Shapes) -> Findings:
-    """What is wrong, what the record must learn (an event's new version), and what it may."""
+    """What is wrong, and what the record does not know yet (new classes, new versions)."""
     findings = Findings()
     for section, compare, current in (
         ("events", compare_event, events),
@@ -274,18 +276,17 @@ def check(record: dict[str, Any], events: Shapes, values: Shapes) -> Findings:
             found, behind = compare(topic, old, cls)
             findings.problems += found
             if behind and cls is not None:
-                line = f"{cls.__qualname__} differs from its record"
-                (findings.behind if section == "events" else findings.notes).append(line)
+                findings.grown.append(f"{cls.__qualname__} differs from its record")
         known = {_topic(c) for t in recorded if (c := _resolve(t)) is not None}
-        findings.notes += [f"{t} is new" for t in current if t not in recorded and t not in known]
+        findings.new += [f"{t} is new" for t in current if t not in recorded and t not in known]
     return findings
 
 
 @dataclasses.dataclass
 class Findings:
     problems: list[str] = dataclasses.field(default_factory=list)  # the check fails
-    behind: list[str] = dataclasses.field(default_factory=list)  # fails until --update
-    notes: list[str] = dataclasses.field(default_factory=list)  # passes; --update records
+    new: list[str] = dataclasses.field(default_factory=list)  # passes; --update records them
+    grown: list[str] = dataclasses.field(default_factory=list)  # a new version, a grown value
 
 
 def updated(record: dict[str, Any], events: Shapes, values: Shapes) -> dict[str, Any]:
@@ -325,16 +326,17 @@ def main(argv: list[str] | None = None) -> int:
         args.record.write_text(text + "\n")
         print(f"event shapes: recorded {len(events)} event classes, {len(values)} value types")
         return 0
-    for line in found.behind:
-        print(f"event shapes: {line}: run {UPDATE} to record it", file=sys.stderr)
-    if found.notes:
+    for line in found.grown:
+        print(f"event shapes: note: {line} (a new version or a grown value): {UPDATE}")
+    if found.new:
         print(
-            f"event shapes: note: {len(found.notes)} new or grown class(es) not yet recorded "
-            f"({found.notes[0]} …): {UPDATE} records them"
+            f"event shapes: note: {len(found.new)} new class(es) not yet recorded "
+            f"({found.new[0]} …): {UPDATE} records them"
         )
-    if found.behind:
-        return 1
-    print(f"event shapes: {len(events)} event classes, {len(values)} value types, as recorded")
+    print(
+        f"event shapes: {len(events)} event classes, {len(values)} value types: no shape "
+        "changed without a new class_version"
+    )
     return 0
 
 

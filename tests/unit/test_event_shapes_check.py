@@ -105,7 +105,7 @@ def test_the_record_holds_fields_with_their_types(shapes: ModuleType) -> None:
 
 def test_unchanged_classes_pass(shapes: ModuleType) -> None:
     found = findings(shapes, record_of(shapes, Thing.Painted, Thing.Moved))
-    assert (found.problems, found.behind, found.notes) == ([], [], [])
+    assert (found.problems, found.new, found.grown) == ([], [], [])
 
 
 def test_a_field_added_at_the_same_version_fails_naming_class_field_and_remedy(
@@ -131,7 +131,7 @@ def test_a_new_version_with_its_upcast_passes_once_recorded(shapes: ModuleType) 
     record["events"][MOVED] = {"class_version": 1, "fields": {"to": "str"}}
     found = findings(shapes, record)
     assert found.problems == []
-    assert found.behind == ["Thing.Moved differs from its record"]  # fails until --update
+    assert found.grown == ["Thing.Moved differs from its record"]  # a note until --update
     now = record_of(shapes, Thing.Painted, Thing.Moved)
     assert (
         shapes.updated(record, now["events"], now["values"])["events"][MOVED]["class_version"] == 2
@@ -148,8 +148,8 @@ def test_a_new_version_without_its_upcast_fails(shapes: ModuleType) -> None:
 def test_a_new_event_class_passes_with_a_note(shapes: ModuleType) -> None:
     record = record_of(shapes, Thing.Moved)
     found = findings(shapes, record)
-    assert found.problems == [] and found.behind == []
-    assert f"{PAINTED} is new" in found.notes
+    assert found.problems == []
+    assert f"{PAINTED} is new" in found.new
 
 
 def test_an_event_class_that_no_longer_loads_fails(shapes: ModuleType) -> None:
@@ -166,8 +166,8 @@ def test_a_value_type_may_gain_a_field_with_a_default(shapes: ModuleType) -> Non
     del value["fields"]["width"]
     value["optional"].remove("width")
     found = findings(shapes, record)
-    assert found.problems == [] and found.behind == []
-    assert found.notes == ["Coil differs from its record"]
+    assert found.problems == []
+    assert found.grown == ["Coil differs from its record"]
 
 
 def test_a_value_type_field_without_a_default_or_removed_fails(shapes: ModuleType) -> None:
