@@ -42,8 +42,8 @@ from projections.database import ViewDatabase
 from projections.funds_tracking.projection import FundsTrackingView
 from projections.intents import IntentTrackingView
 from projections.listings.search import ListingSearchView
-from projections.reports.view import ReportsView
 from projections.rebates import RebatesView
+from projections.reports.view import ReportsView
 from projections.runner import ProjectionRunner
 from projections.tracking.projection import TrackingView
 
@@ -91,9 +91,9 @@ class Services:
     tracking: TrackingView
     auction_views: AuctionsView
     intent_tracking: IntentTrackingView
-    reports: ReportsView
     rebates: RebateService
     rebate_views: RebatesView
+    reports: ReportsView
     metrics: Metrics = field(default_factory=Metrics)
     clock: Clock = field(default=system_clock)
 
@@ -158,9 +158,9 @@ class Services:
             tracking=TrackingView(views),
             auction_views=AuctionsView(views),
             intent_tracking=IntentTrackingView(views),
-            reports=ReportsView(views),
             rebates=rebates,
             rebate_views=RebatesView(views),
+            reports=ReportsView(views),
             metrics=metrics,
             clock=clock,
         )

@@ -10,8 +10,8 @@ from projections.catalog.tree import CategoryTreeProjection
 from projections.funds_tracking.projection import FundsTrackingProjection
 from projections.intents import IntentTrackingProjection
 from projections.listings.projection import ListingSearchProjection
-from projections.reports.projection import ReportsProjection
 from projections.rebates import RebatesProjection
+from projections.reports.projection import ReportsProjection
 from projections.tracking.projection import TrackingProjection
 
 
@@ -25,6 +25,6 @@ def all_projections() -> list[Projection]:
         ListingSearchProjection(),
         TrackingProjection(),
         IntentTrackingProjection(),
-        ReportsProjection(),
         RebatesProjection(),
+        ReportsProjection(),
     ]

@@ -22,6 +22,7 @@ from interfaces.api.routes import (
     accounts,
     auctions,
     audit,
+    audit_proofs,
     auth,
     balances,
     catalog,
@@ -32,8 +33,8 @@ from interfaces.api.routes import (
     listings,
     members,
     orders,
-    reports,
     rebates,
+    reports,
     staff,
     teams,
     tracking,
@@ -125,12 +126,6 @@ TAGS = [
         "stream as of a version or a moment; balance confirmations (对账单).",
     },
     {
-        "name": "rebates",
-        "description": "返利: policies with versions (订单总价返, 商品分类返, 叠加特殊返, "
-        "月/年阶梯返), accruals on settled contracts and their corrections, "
-        "period closes crediting funds (返利调账), the statement and tier progress.",
-    },
-    {
         "name": "reports",
         "description": "销售报表 by day/month × category, product, region, customer, manager; "
         "成交动态 (public); performance, commissions, auction results; ?format=csv.",
@@ -138,6 +133,12 @@ TAGS = [
     {
         "name": "teams",
         "description": "Sales teams (总监 → 销售主管 → 一线销售) and commission rates.",
+    },
+    {
+        "name": "rebates",
+        "description": "返利: policies with versions (订单总价返, 商品分类返, 叠加特殊返, "
+        "月/年阶梯返), accruals on settled contracts and their corrections, "
+        "period closes crediting funds (返利调账), the statement and tier progress.",
     },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
@@ -222,9 +223,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         api.include_router(router)
     for router in (auctions.router, auctions.breach, auctions.audit):
         api.include_router(router)
-    api.include_router(audit.router)
     for router in (reports.router, reports.public, teams.router):
         api.include_router(router)
+    api.include_router(audit.router)
+    api.include_router(audit_proofs.router)
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(metrics_router)
