@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
+from domain import context
 from domain.access import BUYER_PERMISSIONS
 from domain.base import Aggregate
 from domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
@@ -336,12 +338,37 @@ class Account(Aggregate):
         self.members[user_id].phone = new
 
     # ---- password reset and level ------------------------------------------------------
+    # ``resets`` holds only the challenges still open: a user's new code replaces its old one,
+    # a new password ends it, and every start drops the challenges that have expired by then.
     def start_password_reset(self, user_id: UUID, code_hash: str, expires_at: datetime) -> None:
         self.member(user_id)
-        self._reset_started(user_id=user_id, code_hash=code_hash, expires_at=expires_at)
+        self._reset_started(
+            user_id=user_id,
+            code_hash=code_hash,
+            expires_at=expires_at,
+            started_at=context.current().now(),
+        )
 
-    @event("PasswordResetStarted")
-    def _reset_started(self, user_id: UUID, code_hash: str, expires_at: datetime) -> None:
+    class PasswordResetStarted(Aggregate.Event):
+        """Version 2 adds ``started_at``, when the code was sent, so the expired challenges
+        can be dropped; events stored before it are upcast with None (nothing dropped)."""
+
+        class_version = 2
+        user_id: UUID
+        code_hash: str
+        expires_at: datetime
+        started_at: datetime | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["started_at"] = None
+
+    @event(PasswordResetStarted)
+    def _reset_started(
+        self, user_id: UUID, code_hash: str, expires_at: datetime, started_at: datetime | None
+    ) -> None:
+        if started_at is not None:
+            self.resets = {u: c for u, c in self.resets.items() if c.expires_at > started_at}
         self.resets[user_id] = ResetChallenge(code_hash, expires_at, attempts_left=5)
 
     def reset_challenge(self, user_id: UUID, now: datetime) -> ResetChallenge:

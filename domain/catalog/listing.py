@@ -6,12 +6,19 @@ Stock: supplied (initial + restocked) = reserved + sold + remaining, remaining n
 an order holds at most one reservation, then released (idempotent) or sold (when it ships).
 Every price-affecting event carries the new ``price_version`` (1 at creation), so a checkout can
 record "price version N of listing L" and any past price can be explained from the history.
+
+A listing holds what its rules need, not its history: the open reservations, and the last
+``RECENT_CLOSED`` orders it closed. That an order's hold was released or sold is remembered for
+ever by a store-wide ``Claim`` saved in the same write (``CatalogService``), which the service
+passes in as ``closed`` when the listing no longer remembers the order itself. Orders closed
+before that (events of version 1) stay in ``legacy_closed``, which no longer grows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -68,7 +75,20 @@ class StockLevels:
         return replace(self, supplied=self.supplied + qty, remaining=self.remaining + qty)
 
 
+RECENT_CLOSED = 64  # closed orders a listing remembers itself (the claims remember them all)
+
+
 class Listing(CopiesCheaply, Aggregate):
+    """Version 2 of its state: ``closed_orders`` (every order ever closed) became
+    ``legacy_closed`` (those closed before version 2) and ``recently_closed`` (bounded)."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["legacy_closed"] = state.pop("closed_orders", {})
+        state["recently_closed"] = {}
+
     @classmethod
     def create(
         cls,
@@ -106,7 +126,12 @@ class Listing(CopiesCheaply, Aggregate):
         self.price_version = 1
         self.customer_prices: dict[UUID, CustomerPrice] = {}
         self.reservations: dict[UUID, Quantity] = {}  # open, by order
-        self.closed_orders: dict[UUID, str] = {}  # "released" | "sold"
+        self.recently_closed: dict[UUID, str] = {}  # "released" | "sold", the last few
+        self.legacy_closed: dict[UUID, str] = {}  # closed by events of version 1
+
+    def closed_as(self, order_id: UUID) -> str | None:
+        """ "released" or "sold" if this listing remembers closing the order's hold itself."""
+        return self.recently_closed.get(order_id) or self.legacy_closed.get(order_id)
 
     # ---- queries -----------------------------------------------------------------------
     def shelf_status(self, now: datetime) -> str:
@@ -220,12 +245,15 @@ class Listing(CopiesCheaply, Aggregate):
         self.terms = terms
 
     # ---- stock -------------------------------------------------------------------------
-    def reserve(self, order_id: UUID, quantity: Quantity, now: datetime) -> bool:
-        """Hold stock for an order; False if this order already holds exactly this much."""
+    def reserve(
+        self, order_id: UUID, quantity: Quantity, now: datetime, closed: str | None = None
+    ) -> bool:
+        """Hold stock for an order; False if this order already holds exactly this much.
+        ``closed``: how the store remembers an earlier hold of this order ("released", "sold")."""
         held = self.reservations.get(order_id)
         if held == quantity:
             return False
-        if held is not None or order_id in self.closed_orders:
+        if held is not None or closed or self.closed_as(order_id):
             raise ConflictError("already_reserved", "This order already reserved this listing.")
         if not self.is_on_shelf(now):
             raise ConflictError("not_on_shelf", "This listing is not on shelf.")
@@ -244,44 +272,88 @@ class Listing(CopiesCheaply, Aggregate):
         self.reservations[order_id] = quantity
         self.stock = stock
 
-    def release(self, order_id: UUID) -> bool:
+    def release(self, order_id: UUID, closed: str | None = None) -> bool:
         """Return an order's reservation to stock; False if it holds none (already released)."""
         held = self.reservations.get(order_id)
         if held is None:
-            if self.closed_orders.get(order_id) == "sold":
+            if (closed or self.closed_as(order_id)) == "sold":
                 raise ConflictError("already_sold", "This order's stock has already shipped.")
             return False
-        self._released(order_id=order_id, quantity=held, stock=self.stock.release(held))
+        stock = self.stock.release(held)
+        self._released(order_id=order_id, quantity=held, stock=stock, kept=False)
         return True
 
-    @event("StockReleased")
-    def _released(self, order_id: UUID, quantity: Quantity, stock: StockLevels) -> None:
-        del self.reservations[order_id]
-        self.closed_orders[order_id] = "released"
+    class StockReleased(Aggregate.Event):
+        """Version 2 adds ``kept``: whether the listing keeps the closed order for ever (True
+        for every event written before version 2; since then a store-wide claim does)."""
+
+        class_version = 2
+        order_id: UUID
+        quantity: Quantity
+        stock: StockLevels
+        kept: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["kept"] = True
+
+    @event(StockReleased)
+    def _released(self, order_id: UUID, quantity: Quantity, stock: StockLevels, kept: bool) -> None:
+        self._closed(order_id, "released", kept)
         self.stock = stock
 
-    def sell(self, order_id: UUID, quantity: Quantity | None = None) -> bool:
+    def sell(
+        self, order_id: UUID, quantity: Quantity | None = None, closed: str | None = None
+    ) -> bool:
         """The order's goods ship: its reservation (or ``quantity`` of it) becomes sold, the
         rest returns to stock. False if this order was already sold."""
         held = self.reservations.get(order_id)
         if held is None:
-            if self.closed_orders.get(order_id) == "sold":
+            if (closed or self.closed_as(order_id)) == "sold":
                 return False
             raise ConflictError("not_reserved", "This order holds no stock of this listing.")
         shipped = held if quantity is None else quantity
         if shipped.tonnes < 0 or shipped > held:
             raise ConflictError("exceeds_reservation", f"The order reserved only {held} t.")
         stock = self.stock.sell(held, shipped)
-        self._sold(order_id=order_id, quantity=shipped, returned=held - shipped, stock=stock)
+        returned = held - shipped
+        self._sold(order_id=order_id, quantity=shipped, returned=returned, stock=stock, kept=False)
         return True
 
-    @event("StockSold")
+    class StockSold(Aggregate.Event):
+        """Version 2 adds ``kept``, as ``StockReleased`` does."""
+
+        class_version = 2
+        order_id: UUID
+        quantity: Quantity
+        returned: Quantity
+        stock: StockLevels
+        kept: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["kept"] = True
+
+    @event(StockSold)
     def _sold(
-        self, order_id: UUID, quantity: Quantity, returned: Quantity, stock: StockLevels
+        self,
+        order_id: UUID,
+        quantity: Quantity,
+        returned: Quantity,
+        stock: StockLevels,
+        kept: bool,
     ) -> None:
-        del self.reservations[order_id]
-        self.closed_orders[order_id] = "sold"
+        self._closed(order_id, "sold", kept)
         self.stock = stock
+
+    def _closed(self, order_id: UUID, how: str, kept: bool) -> None:
+        del self.reservations[order_id]
+        if kept:
+            self.legacy_closed[order_id] = how
+            return
+        self.recently_closed[order_id] = how
+        while len(self.recently_closed) > RECENT_CLOSED:
+            del self.recently_closed[next(iter(self.recently_closed))]
 
     def restock(self, quantity: Quantity) -> None:
         _check_positive(quantity)

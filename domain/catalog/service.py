@@ -262,18 +262,45 @@ class CatalogService:
         listing = uow.get(Listing, listing_id, "listing")
         if region is not None:
             listing.check_region(region)
-        listing.reserve(order_id, quantity, now)
+        listing.reserve(order_id, quantity, now, closed_in(uow, listing, order_id))
         return _summary(listing)
 
     def release_in(self, uow: UnitOfWork, listing_id: UUID, order_id: UUID) -> bool:
         """Return an order's stock (cancellation); False if it held none any more."""
-        return uow.get(Listing, listing_id, "listing").release(order_id)
+        listing = uow.get(Listing, listing_id, "listing")
+        released = listing.release(order_id, closed_in(uow, listing, order_id))
+        if released:
+            uow.claim(CLOSED["released"], _hold(listing_id, order_id), order_id)
+        return released
 
     def sell_in(
         self, uow: UnitOfWork, listing_id: UUID, order_id: UUID, quantity: Quantity | None = None
     ) -> bool:
         """The order's goods shipped: its reservation becomes sold (the unshipped rest returns)."""
-        return uow.get(Listing, listing_id, "listing").sell(order_id, quantity)
+        listing = uow.get(Listing, listing_id, "listing")
+        sold = listing.sell(order_id, quantity, closed_in(uow, listing, order_id))
+        if sold:
+            uow.claim(CLOSED["sold"], _hold(listing_id, order_id), order_id)
+        return sold
+
+
+# An order's closed hold on a listing, remembered for ever across the store (the listing keeps
+# only its open holds and its last few closed ones).
+CLOSED = {"released": "stock_released", "sold": "stock_sold"}
+
+
+def closed_in(uow: UnitOfWork, listing: Listing, order_id: UUID) -> str | None:
+    """How the order's hold on the listing was closed ("released", "sold"), or None."""
+    if order_id in listing.reservations:
+        return None
+    if (known := listing.closed_as(order_id)) is not None:
+        return known
+    hold = _hold(listing.id, order_id)
+    return next((how for how, kind in CLOSED.items() if uow.owner_of(kind, hold)), None)
+
+
+def _hold(listing_id: UUID, order_id: UUID) -> str:
+    return f"{listing_id}:{order_id}"
 
 
 def _actor() -> Actor:
