@@ -48,9 +48,11 @@ class PostgresViewDatabase(ViewDatabase):
         )
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self, buffered: bool = True) -> Iterator[Transaction]:
         with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
-            yield Transaction(cursor, "postgres", same_placeholders)
+            tx = Transaction(cursor, "postgres", same_placeholders, conn, buffered=buffered)
+            yield tx
+            tx.flush()
 
     def query(self, statement: str, params: Params = None) -> list[Row]:
         with self._pool.connection() as conn, conn.cursor() as cursor:
@@ -101,14 +103,18 @@ class SQLiteViewDatabase(ViewDatabase):
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self, buffered: bool = True) -> Iterator[Transaction]:
         if self._writing == threading.get_ident():
             raise RuntimeError("transactions do not nest: use the one you are in")
         with self._write_lock:
             self._writing = threading.get_ident()
             try:
                 self._writer.execute("BEGIN IMMEDIATE")  # other processes' writers wait
-                yield Transaction(self._writer.cursor(), "sqlite", to_qmark)
+                tx = Transaction(
+                    self._writer.cursor(), "sqlite", to_qmark, self._writer, buffered=buffered
+                )
+                yield tx
+                tx.flush()
                 self._writer.commit()
             except BaseException:
                 self._writer.rollback()

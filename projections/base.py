@@ -18,13 +18,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
-from projections.database import Reader, Transaction, ViewDatabase
+from projections.database import Params, Reader, Row, Transaction
 
 TRACKING_TABLE = "projection_tracking"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Queries(Protocol):
+    def query(self, statement: str, params: Params = None) -> list[Row]: ...
 
 
 def on(*event_types: type) -> Callable[[F], F]:
@@ -73,8 +77,9 @@ class Projection(ABC):
                 getattr(self, attr)(event, tx)
                 return
 
-    def digest(self, db: ViewDatabase) -> str:
-        """A SHA-256 over every row of every table, in a stable order: equal rows, equal digest."""
+    def digest(self, db: Queries) -> str:
+        """A SHA-256 over every row of every table, in a stable order: equal rows, equal digest.
+        ``db``: the view database, a snapshot, or a transaction (which sees its own writes)."""
         sha = hashlib.sha256()
         for table in sorted(self.tables):
             sha.update(f"table {table}\n".encode())
@@ -141,6 +146,21 @@ def save_position(tx: Transaction, name: str, version: int, position: int) -> No
     )
     if changed != 1:
         raise ReplayedPositionError(f"{name} has already applied position {position}")
+
+
+def move_position(tx: Transaction, name: str, version: int, position: int) -> None:
+    """Set ``name``'s position and version whatever they were (a rebuild's switch-over)."""
+    tx.execute(
+        f"INSERT INTO {TRACKING_TABLE} (name, position, version, updated_at, last_error) "
+        "VALUES (%s, %s, %s, %s, NULL) ON CONFLICT (name) DO UPDATE SET "
+        "position = excluded.position, version = excluded.version, "
+        "updated_at = excluded.updated_at, last_error = NULL",
+        (name, position, version, _now()),
+    )
+
+
+def forget_position(tx: Transaction, name: str) -> None:
+    tx.execute(f"DELETE FROM {TRACKING_TABLE} WHERE name = %s", (name,))
 
 
 def save_error(tx: Transaction, name: str, version: int, error: str) -> None:

@@ -25,9 +25,11 @@ The two implementations are in ``projections.backends``.
 from __future__ import annotations
 
 import re
+import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -72,22 +74,177 @@ def to_uuid(value: Any) -> UUID | None:
     return value if value is None or isinstance(value, UUID) else UUID(str(value))
 
 
-class Transaction:
-    """One database transaction: statements run in it commit or roll back together."""
+class RowCount:
+    """How many rows a buffered write changed, known once the write has been sent.
 
-    def __init__(self, cursor: Any, dialect: Dialect, translate: Callable[[str], str]) -> None:
+    It acts as the int it stands for (compare it, test it, ``int()`` it, add to it): the first
+    such use sends the writes waiting before it and the write itself. ``Transaction.execute``
+    returns one for every INSERT/UPDATE/DELETE, so a handler that checks ``!= 1`` still sees its
+    own row count, and one that ignores it lets the write travel with others.
+    """
+
+    __slots__ = ("__weakref__", "_tx", "_value")
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+        self._value: int | None = None
+
+    def __int__(self) -> int:
+        if self._value is None:
+            self._tx.flush()
+        if self._value is None:  # pragma: no cover - flush always sets it
+            raise RuntimeError("the write's row count is not known")
+        return self._value
+
+    __index__ = __int__
+
+    def __bool__(self) -> bool:
+        return int(self) != 0
+
+    def __eq__(self, other: object) -> bool:
+        return int(self) == other
+
+    def __ne__(self, other: object) -> bool:
+        return int(self) != other
+
+    def __lt__(self, other: int) -> bool:
+        return int(self) < other
+
+    def __le__(self, other: int) -> bool:
+        return int(self) <= other
+
+    def __gt__(self, other: int) -> bool:
+        return int(self) > other
+
+    def __ge__(self, other: int) -> bool:
+        return int(self) >= other
+
+    def __add__(self, other: int) -> int:
+        return int(self) + other
+
+    __radd__ = __add__
+
+    def __hash__(self) -> int:
+        return hash(int(self))
+
+    def __repr__(self) -> str:
+        return repr(int(self))
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return format(int(self), spec)
+
+
+@dataclass
+class _Write:
+    statement: str  # as sent (renamed and translated)
+    params: Any  # adapted
+    counted: weakref.ref[RowCount] | None  # None: nobody can ask for its row count
+
+
+class Transaction:
+    """One database transaction: statements run in it commit or roll back together.
+
+    Writes (INSERT, UPDATE, DELETE without RETURNING) are kept and sent together, consecutive
+    runs of the same statement as one ``executemany`` (on PostgreSQL in one pipeline, so a
+    flush costs one round trip however many rows it carries), when the transaction next
+    reads, runs DDL, takes a lock or commits, or when a write's row count is looked at. So
+    every read sees the transaction's own writes, in order. A write's error therefore surfaces
+    at the next flush, not at its ``execute``; the projection runner retries a failed batch
+    with ``buffered=False`` to name the exact event.
+
+    ``renames`` maps table names to the names the statements are sent with (a rebuild writes
+    into new tables; see ``projections.base.Shadow``).
+    """
+
+    def __init__(
+        self,
+        cursor: Any,
+        dialect: Dialect,
+        translate: Callable[[str], str],
+        connection: Any = None,
+        renames: Renames | None = None,
+        buffered: bool = True,
+        pending: list[_Write] | None = None,
+    ) -> None:
         self._cursor = cursor
         self.dialect: Dialect = dialect
         self._translate = translate
+        self._connection = connection
+        self.renames = renames
+        self._buffered = buffered and connection is not None
+        self._pending: list[_Write] = [] if pending is None else pending  # shared by renamed()
+
+    def renamed(self, renames: Renames | None) -> Transaction:
+        """The same transaction, its statements addressed to other tables (or to the real
+        ones, with None); both keep their writes in one list, in order, sent by either."""
+        return Transaction(
+            self._cursor, self.dialect, self._translate, self._connection, renames,
+            self._buffered, self._pending,
+        )  # fmt: skip
+
+    def _sql(self, statement: str) -> str:
+        if self.renames is not None:
+            statement = self.renames.apply(statement)
+        return self._translate(statement)
 
     def execute(self, statement: str, params: Params = None) -> int:
-        """Run one statement; returns the number of rows it changed (``rowcount``)."""
-        self._cursor.execute(self._translate(statement), adapt(self.dialect, params))
+        """Run one statement; returns the number of rows it changed (``rowcount``; for a write,
+        a RowCount that behaves as that int, see the class)."""
+        if self._buffered and is_write(statement):
+            counted = RowCount(self)
+            self._pending.append(
+                _Write(self._sql(statement), adapt(self.dialect, params), weakref.ref(counted))
+            )
+            if len(self._pending) >= MAX_PENDING:
+                self.flush()
+            return counted  # type: ignore[return-value]  # an int in every use
+        self.flush(then=(self._sql(statement), adapt(self.dialect, params)))
         return int(self._cursor.rowcount)
 
     def executemany(self, statement: str, rows: Sequence[Params]) -> None:
-        adapted = [adapt(self.dialect, row) for row in rows]
-        self._cursor.executemany(self._translate(statement), adapted)
+        if not self._buffered:
+            adapted = [adapt(self.dialect, row) for row in rows]
+            self._cursor.executemany(self._sql(statement), adapted)
+            return
+        sql = self._sql(statement)
+        self._pending.extend(_Write(sql, adapt(self.dialect, row), None) for row in rows)
+        if len(self._pending) >= MAX_PENDING:
+            self.flush()
+
+    def flush(self, then: tuple[str, Any] | None = None) -> None:
+        """Send the writes kept so far, in order (each RowCount still held gets its count),
+        and ``then`` a read (sent statement, adapted params) on the transaction's cursor, in the
+        same round trip on PostgreSQL."""
+        pending = self._pending[:]
+        self._pending.clear()
+        if self.dialect == "postgres" and pending:
+            self._flush_pipelined(pending, then)
+            return
+        if pending:
+            spare = self._connection.cursor()
+            for run in _runs(pending):
+                _send(spare, run)
+        if then is not None:
+            self._cursor.execute(*then)
+
+    def _flush_pipelined(self, pending: list[_Write], then: tuple[str, Any] | None) -> None:
+        counted: list[tuple[Any, RowCount]] = []
+        spare = self._connection.cursor()
+        with self._connection.pipeline():
+            for run in _runs(pending):
+                owner = _wanted(run[0])
+                if owner is None:
+                    spare.executemany(run[0].statement, [write.params for write in run])
+                    continue
+                cursor = self._connection.cursor()
+                cursor.execute(run[0].statement, run[0].params)
+                counted.append((cursor, owner))
+            if then is not None:
+                self._cursor.execute(*then)
+        for cursor, owner in counted:
+            owner._value = int(cursor.rowcount)
 
     def fetchall(self, statement: str | None = None, params: Params = None) -> list[Row]:
         """Rows of the last statement, or run ``statement`` first and return its rows."""
@@ -101,9 +258,17 @@ class Transaction:
         row = self._cursor.fetchone()
         return None if row is None else dict(row)
 
+    def query(self, statement: str, params: Params = None) -> list[Row]:
+        """A read inside this transaction (sees its writes), as ``Reader.query``."""
+        return self.fetchall(statement, params)
+
     def ddl(self, template: str) -> None:
         """Run DDL whose back-end specific column types are written ``{money}``, ``{uuid}``..."""
-        self._cursor.execute(template.format(**COLUMN_TYPES[self.dialect]))
+        self.flush()
+        statement = template.format(**COLUMN_TYPES[self.dialect])
+        if self.renames is not None:
+            statement = self.renames.apply(statement)
+        self._cursor.execute(statement)
 
     def lock(self, key: str) -> None:
         """Hold a lock named ``key`` until this transaction ends (serialises concurrent runners).
@@ -112,10 +277,85 @@ class Transaction:
         write transaction already holds the database's single write lock.
         """
         if self.dialect == "postgres":
+            self.flush()
             self._cursor.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || %s, 0))",
                 (key,),
             )
+
+
+MAX_PENDING = 5000  # writes kept before a flush regardless
+
+
+def _wanted(write: _Write) -> RowCount | None:
+    """The RowCount someone still holds for this write (None: nobody can ask for it)."""
+    return None if write.counted is None else write.counted()
+
+
+def _send(cursor: Any, run: list[_Write]) -> None:
+    """One run of the same statement: executemany, or execute when its count is wanted."""
+    owner = _wanted(run[0])
+    if owner is None:
+        cursor.executemany(run[0].statement, [write.params for write in run])
+        return
+    cursor.execute(run[0].statement, run[0].params)
+    owner._value = int(cursor.rowcount)
+
+
+def _runs(pending: list[_Write]) -> Iterator[list[_Write]]:
+    """Consecutive writes of the same statement whose counts nobody holds; a write whose count
+    is held is a run of its own."""
+    run: list[_Write] = []
+    for write in pending:
+        wanted = _wanted(write) is not None
+        if run and (wanted or write.statement != run[0].statement):
+            yield run
+            run = []
+        run.append(write)
+        if wanted:
+            yield run
+            run = []
+    if run:
+        yield run
+
+
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def is_write(statement: str) -> bool:
+    """An INSERT, UPDATE or DELETE that returns no rows: it can wait for the next flush."""
+    return _WRITE.match(statement) is not None and _RETURNING.search(statement) is None
+
+
+class Renames:
+    """Table names → the names to send (a rebuild's new tables: ``name`` + ``suffix``).
+
+    Every whole-word occurrence of a table name outside quoted literals is renamed, and so is
+    the index named by ``CREATE [UNIQUE] INDEX [IF NOT EXISTS] name``, since index names are
+    unique per schema (PostgreSQL) or database (SQLite).
+    """
+
+    def __init__(self, tables: Sequence[str], suffix: str) -> None:
+        self.suffix = suffix
+        self.tables = {table: table + suffix for table in tables}
+        names = "|".join(sorted((re.escape(t) for t in tables), key=len, reverse=True))
+        self._pattern = re.compile(
+            r"('(?:[^']|'')*')"
+            r"|(?<=INDEX IF NOT EXISTS )(\w+)|(?<=INDEX )(?!IF\b)(\w+)"
+            + (rf"|\b({names})\b" if names else ""),
+            re.IGNORECASE,
+        )
+        self.apply = lru_cache(maxsize=2048)(self._apply)
+
+    def _apply(self, statement: str) -> str:
+        def rename(match: re.Match[str]) -> str:
+            if match.group(1):
+                return match.group(1)
+            return match.group(0) + self.suffix
+
+        return self._pattern.sub(rename, statement)
 
 
 class Reader(Protocol):
@@ -149,8 +389,9 @@ class ViewDatabase(ABC):
     dialect: Dialect
 
     @abstractmethod
-    def transaction(self) -> Any:
-        """``with db.transaction() as tx:`` commits at the end, rolls back on an exception."""
+    def transaction(self, buffered: bool = True) -> Any:
+        """``with db.transaction() as tx:`` commits at the end, rolls back on an exception.
+        ``buffered=False``: every write is sent at its ``execute`` (see Transaction)."""
 
     @abstractmethod
     def query(self, statement: str, params: Params = None) -> list[Row]:

@@ -13,6 +13,9 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
+from projections.base import Projection
+from projections.database import Transaction
+
 _UNSET: Any = object()
 
 
@@ -86,3 +89,12 @@ class EventFeed:
             while len(self._batches) > self._keep:
                 self._batches.popitem(last=False)
         return batch
+
+
+def apply(projection: Projection, items: list[Item], tx: Transaction) -> None:
+    """Hand each event to the projection in ``tx``; the first failure is an EventError."""
+    for item in items:
+        try:
+            projection.handle(item.event(), tx)
+        except Exception as exc:
+            raise EventError(projection.name, item.id, item.topic, exc) from exc

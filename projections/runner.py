@@ -34,18 +34,22 @@ from projections.base import (
     all_tracking,
     create_tracking_table,
     read_tracking,
-    reset,
     save_error,
     save_position,
 )
 from projections.database import Transaction, ViewDatabase
-from projections.feed import EventError, EventFeed
+from projections.feed import EventError, EventFeed, apply
 from projections.follower import Follower
+from projections.rebuild import Rebuild, Rebuilt
 from projections.waiting import Waited, Waiters
 
 logger = logging.getLogger("steelyard.projections")
 
 OnBatch = Callable[[str, int, int], None]  # (projection name, position reached, target head)
+
+
+class _OutdatedError(Exception):
+    """The stored rows are of an older version of the projection: rebuild, do not apply."""
 
 
 class ProjectionError(Exception):
@@ -78,12 +82,15 @@ class ProjectionRunner(Follower):
         ledger: Application[Any],
         db: ViewDatabase,
         projections: Sequence[Projection],
-        batch_size: int = 500,
+        batch_size: int = 1000,
         poll_interval: float | None = None,
+        buffered: bool = True,
     ) -> None:
         self._check_unique(projections)
         self.db = db
         self.projections = {p.name: p for p in projections}
+        self.buffered = buffered  # False: every write sent at its execute (the slow, old way)
+        self._ledger = ledger
         self._feed = EventFeed(ledger, batch_size)
         self._positions: dict[str, int] = {}
         self._errors: dict[str, str] = {}
@@ -131,6 +138,11 @@ class ProjectionRunner(Follower):
                 for projection in list(pending):
                     try:
                         count = self._advance(projection)
+                    except _OutdatedError:
+                        count = self._rebuild_outdated(projection, on_batch, failures)
+                        if projection.name in failures:
+                            pending.remove(projection)
+                            continue
                     except EventError as error:
                         failures[projection.name] = self._fail(projection, error)
                         pending.remove(projection)
@@ -146,18 +158,64 @@ class ProjectionRunner(Follower):
             return applied
 
     def rebuild(self, name: str | None = None, on_batch: OnBatch | None = None) -> int:
-        """Empty the view(s) and forget their positions in one transaction, then catch up."""
-        names = None if name is None else [name]
-        with self._lock:
-            for projection in self._select(names):
-                with self.db.transaction() as tx:
-                    tx.lock(f"projection:{projection.name}")
-                    reset(tx, projection)
-                self._reached(projection.name, 0)
-                self._errors.pop(projection.name, None)
-                self._stopped.pop(projection.name, None)
-                self._retry_at.pop(projection.name, None)
-            return self.catch_up(names, on_batch)
+        """Rebuild the projection(s) from the first event into new tables, then switch to them
+        (see ``rebuild_compared``); returns how many events the new tables applied."""
+        return sum(r.applied for r in self.rebuild_compared(name, on_batch))
+
+    def rebuild_compared(
+        self, name: str | None = None, on_batch: OnBatch | None = None
+    ) -> list[Rebuilt]:
+        """Rebuild each projection (all, or ``name``) into new tables while queries keep reading
+        the current ones (and the live projection keeps them following), then switch over in one
+        transaction. Each Rebuilt carries the digest of the tables replaced and of the new ones.
+        Raises ProjectionError if an event stops a rebuild (the current tables stay)."""
+        done: list[Rebuilt] = []
+        for projection in self._select(None if name is None else [name]):
+            rebuilt = self._rebuild_one(projection, on_batch)
+            if rebuilt is not None:
+                done.append(rebuilt)
+        return done
+
+    def _rebuild_one(
+        self, projection: Projection, on_batch: OnBatch | None, only_if_outdated: bool = False
+    ) -> Rebuilt | None:
+        feed = EventFeed(self._ledger, self._feed.batch_size)
+        try:
+            rebuilt = Rebuild(self.db, feed, projection, self.buffered).run(
+                on_batch, only_if_outdated
+            )
+        except EventError as error:
+            logger.error("rebuild stopped: %s", error, exc_info=error.cause)
+            raise ProjectionError({projection.name: error}) from error
+        if rebuilt is not None:
+            self._errors.pop(projection.name, None)
+            self._stopped.pop(projection.name, None)
+            self._retry_at.pop(projection.name, None)
+            self._reached(projection.name, rebuilt.position)
+            logger.info(
+                "%s rebuilt to position %s (digest %s, was %s at %s)", rebuilt.name,
+                rebuilt.position, rebuilt.after[:12], rebuilt.before[:12], rebuilt.before_position,
+            )  # fmt: skip
+        return rebuilt
+
+    def _rebuild_outdated(
+        self, projection: Projection, on_batch: OnBatch | None, failures: dict[str, EventError]
+    ) -> int:
+        """A new version: rebuild into new tables (the old ones answer queries meanwhile)."""
+        logger.warning("%s: a new version (%s), rebuilding", projection.name, projection.version)
+        try:
+            rebuilt = self._rebuild_one(projection, on_batch, only_if_outdated=True)
+        except ProjectionError as error:
+            failure = error.failures[projection.name]
+            failures[projection.name] = failure
+            self._errors[projection.name] = self._stopped[projection.name] = str(failure)
+            with self.db.transaction() as tx:
+                save_error(tx, projection.name, projection.version - 1, str(failure))
+            self._waiters.wake()
+            return 0
+        if rebuilt is None:  # another process has rebuilt it, or is rebuilding it
+            return 0
+        return rebuilt.applied
 
     def status(self) -> dict[str, ProjectionStatus]:
         head = self._feed.head()
@@ -208,25 +266,32 @@ class ProjectionRunner(Follower):
 
     # -- the work of one batch --------------------------------------------------------------
 
-    def _advance(self, projection: Projection, before: int | None = None) -> int:
+    def _advance(
+        self, projection: Projection, before: int | None = None, buffered: bool | None = None
+    ) -> int:
+        """One batch into the projection's tables. A buffered batch that fails is run again
+        with every write sent at once, so the error names the event that caused it."""
+        buffered = self.buffered if buffered is None else buffered
         try:
-            with self.db.transaction() as tx:
+            with self.db.transaction(buffered=buffered) as tx:
                 tx.lock(f"projection:{projection.name}")
                 position = self._stored_position(tx, projection)
                 items = self._feed.after(position)
                 if before is not None:
                     items = [item for item in items if item.id < before]
-                for item in items:
-                    try:
-                        projection.handle(item.event(), tx)
-                    except Exception as exc:
-                        raise EventError(projection.name, item.id, item.topic, exc) from exc
+                apply(projection, items, tx)
                 if items:
                     position = items[-1].id
                     save_position(tx, projection.name, projection.version, position)
+        except _OutdatedError:
+            raise
         except EventError:
+            if buffered:
+                return self._advance(projection, before, buffered=False)
             raise
         except Exception as exc:
+            if buffered:
+                return self._advance(projection, before, buffered=False)
             self._errors[projection.name] = f"{type(exc).__name__}: {exc}"
             raise
         self._errors.pop(projection.name, None)
@@ -244,11 +309,7 @@ class ProjectionRunner(Follower):
                 f"this code is version {projection.version}"
             )
         if row.version < projection.version:
-            logger.warning(
-                "%s: version %s → %s, rebuilding", projection.name, row.version, projection.version
-            )
-            reset(tx, projection, drop=True)
-            return 0
+            raise _OutdatedError(projection.name)
         return row.position
 
     def _fail(self, projection: Projection, error: EventError) -> EventError:
