@@ -251,3 +251,20 @@ def test_the_old_catalog_is_split_once_by_adding_events(services: Services, old:
     again.split_legacy_catalog()
     assert again.get_product(next(iter(old_products(old))))
     assert services.ledger.head() == head
+
+
+def test_old_shape_snapshots_load_as_the_old_events_replay(services: Services, old: Ledger) -> None:
+    """Listing, Catalog and Account snapshots of the old shapes are upcast (class_version 2)
+    to the state their events give when replayed from the first one."""
+    ledger = services.ledger
+    for aggregate_id in (listing_id_of(old), Catalog.ID, account_id_of(old)):
+        assert ledger.snapshots is not None
+        assert list(ledger.snapshots.get(aggregate_id, desc=True, limit=1))
+        from_snapshot = ledger.repository.get(aggregate_id)
+        replayed: Any = None
+        for stored in ledger.repository.event_store.get(aggregate_id):
+            replayed = stored.mutate(replayed)
+        state = {k: v for k, v in vars(from_snapshot).items() if k != "_pending_events"}
+        assert state == {k: v for k, v in vars(replayed).items() if k != "_pending_events"}
+    listing = ledger.repository.get(listing_id_of(old))
+    assert len(listing.legacy_closed) == 120 and listing.recently_closed == {}
