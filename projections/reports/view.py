@@ -68,21 +68,22 @@ def _in(column: str, values: Iterable[Any]) -> tuple[str, list[Any]]:
     return f"{column} IN ({', '.join(['%s'] * len(ordered)) or 'NULL'})", ordered
 
 
-def _where(scope: Scope, filters: SalesFilters) -> tuple[list[str], list[Any]]:
+def _where(scope: Scope, filters: SalesFilters, on: str = "") -> tuple[list[str], list[Any]]:
+    """The scope and filters over report_sales (``on``: its alias and a dot, in a join)."""
     where: list[str] = []
     params: list[Any] = []
     if scope.account_id is not None:
-        where.append("company_id = %s")
+        where.append(f"{on}company_id = %s")
         params.append(scope.account_id)
     for managers in (scope.managers(), filters.managers):
         if managers is not None:
-            clause, values = _in("manager_id", managers)
+            clause, values = _in(f"{on}manager_id", managers)
             where.append(clause)
             params.extend(values)
     for column in ("category", "product_id", "region", "company_id"):
         value = getattr(filters, column)
         if value is not None:
-            where.append(f"{column} = %s")
+            where.append(f"{on}{column} = %s")
             params.append(value)
     return where, params
 
@@ -207,9 +208,9 @@ class ReportsView:
     def commissions(
         self, scope: Scope, filters: SalesFilters, limit: int = 100, offset: int = 0
     ) -> Page:
-        where, params = _where(scope, filters)
-        dated, dated_params = _dated("settled_on", filters)
-        clause = " AND ".join([*where, *dated, "manager_id IS NOT NULL"])
+        where, params = _where(scope, filters, "s.")
+        dated, dated_params = _dated("s.settled_on", filters)
+        clause = " AND ".join([*where, *dated, "s.manager_id IS NOT NULL"])
         params += dated_params
         base = (
             "FROM report_sales s LEFT JOIN report_customers c ON c.company_id = s.company_id "

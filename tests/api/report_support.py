@@ -43,6 +43,18 @@ class Org:
     def api(self) -> Api:
         return self.s.api
 
+    def sign_in_again(self) -> None:
+        """Fresh tokens for everyone (after the clock moved past their expiry)."""
+        api, s = self.api, self.s
+        s.operator, s.finance, s.manager = (api.login(f"139000000{n:02d}") for n in (1, 2, 4))
+        s.integration, self.auditor = api.login("13900000007"), api.login("13900000003")
+        self.director, self.east_lead = api.login("13900000008"), api.login("13900000006")
+        self.north_lead, self.north_manager = api.login("13900000009"), api.login("13900000005")
+        for n in (1, 2, 3):
+            account_id, _ = self.buyers[f"c{n}"]
+            self.buyers[f"c{n}"] = (account_id, api.login(f"1380000000{n}"))
+        s.buyer = self.buyers["c1"][1]
+
     def checkout(self, buyer: str, listing: UUID, tonnes: str) -> dict[str, Any]:
         _, token = self.buyers[buyer]
         ok(

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
+from domain.context import Role
+from projections.all import all_projections
 from tests.api.conftest import Api
 from tests.api.report_support import Org, ok, organisation
+from tests.api.trading_support import acting_as
 
 
 def scenario(org: Org) -> dict[str, Any]:
@@ -68,3 +72,148 @@ def test_performance_rolls_up_the_hierarchy(api: Api) -> None:
     assert [row["name"] for row in mine] == ["13900000006", "13900000004"]
     refused = api.get("/reports/performance", org.buyers["c1"][1])
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+
+
+def test_commission_follows_the_binding_at_order_time_after_a_rebinding(api: Api) -> None:
+    org = organisation(api)
+    c1, _ = org.buyers["c1"]
+    before = org.checkout("c1", org.coil, "10.000")  # bound to the east manager
+    api.clock.advance(days=91)  # idle past STEELYARD_BINDING_IDLE_DAYS (90): the binding lapses
+    with acting_as(api, org.s.operator_id, Role.OPERATOR):
+        assert c1 in api.services.accounts.lapse_idle_bindings()
+    org.sign_in_again()
+    ok(api.post(f"/accounts/{c1}/manager", org.north_manager))  # the north manager takes it on
+    after = org.checkout("c1", org.coil, "5.000")
+    org.settle("c1", before["contract_id"], "10.000", 1)
+    settled = org.settle("c1", after["contract_id"], "5.000", 2)
+    lines = ok(api.get(f"/reports/commissions?wait_for={settled['position']}", org.s.finance))
+    credited = {row["contract_id"]: (row["manager_id"], row["commission"]) for row in lines["data"]}
+    assert credited == {
+        before["contract_id"]: (str(org.s.manager_id), "400.00"),  # 1 % of 40,000.00
+        after["contract_id"]: (str(org.north_manager_id), "200.00"),  # 1 % of 20,000.00
+    }
+    assert lines["totals"]["commission"] == "600.00"
+    # the east manager keeps its commission but no longer sees the customer
+    east = ok(api.get("/reports/commissions", org.s.manager))
+    assert [row["contract_id"] for row in east["data"]] == [before["contract_id"]]
+    refused = api.get(f"/reports/sales?company_id={c1}", org.s.manager)
+    assert refused.status_code == 404
+
+
+def test_a_rate_set_later_does_not_change_a_past_orders_commission(api: Api) -> None:
+    org = organisation(api)
+    placed = org.checkout("c2", org.coil, "10.000")
+    raised = ok(api.post("/commissions/rates", org.director, json={"global_rate": "3.00"}))
+    assert (raised["rate_version"], raised["global_rate"]) == (2, "3.00")
+    settled = org.settle("c2", placed["contract_id"], "10.000", 1)
+    [line] = ok(api.get(f"/reports/commissions?wait_for={settled['position']}", org.auditor))[
+        "data"
+    ]
+    assert (line["rate"], line["rate_version"], line["commission"]) == ("1.00", 1, "400.00")
+
+
+def test_bad_commission_rates_are_refused_and_write_nothing(api: Api) -> None:
+    org = organisation(api)
+    before = ok(api.get("/commissions/rates", org.s.finance))
+    for body in (
+        {"global_rate": "-1"},
+        {"global_rate": "100.01"},
+        {"product_rates": [{"product_id": str(org.plate_product), "rate": "250"}]},
+        {"global_rate": "1e2"},
+    ):
+        refused = api.post("/commissions/rates", org.s.finance, json=body)
+        assert refused.status_code == 422 and refused.json()["code"] == "invalid_rate", body
+    for token in (org.s.manager, org.east_lead, org.s.operator, org.buyers["c1"][1]):
+        assert api.post("/commissions/rates", token, json={"global_rate": "5"}).status_code == 403
+    assert ok(api.get("/commissions/rates", org.s.finance)) == before
+
+
+def test_a_supervisor_sees_only_its_team(api: Api) -> None:
+    org = organisation(api)
+    position = scenario(org)["position"]
+    c1, c2 = org.buyers["c1"][0], org.buyers["c2"][0]
+    lead = org.east_lead  # the east manager's supervisor: c1 and c3, never c2 (north)
+    sales = ok(api.get(f"/reports/sales?by=customer&wait_for={position}", lead))
+    assert {row["key"] for row in sales["data"]} == {str(c1), str(org.buyers["c3"][0])}
+    assert sales["totals"]["settled_amount"] == "39200.00"
+    for path in (
+        f"/reports/sales?company_id={c2}",
+        f"/reports/sales?manager_id={org.north_manager_id}",
+        f"/reports/performance?team_id={org.north_lead_id}",
+        f"/reports/commissions?team_id={org.director_id}",
+        f"/funds/{c2}/balances",
+        f"/accounts/{c2}",
+        f"/tracking/orders?company_id={c2}",
+    ):
+        refused = api.get(path, lead)
+        assert refused.status_code == 404 and refused.json()["code"] == "not_found", path
+    assert {row["company_id"] for row in ok(api.get("/tracking/orders", lead))["data"]} == {
+        str(c1), str(org.buyers["c3"][0]),
+    }  # fmt: skip
+    assert ok(api.get("/accounts", lead))["count"] == 2
+    # the director sees both teams; moving the north manager to the east team moves c2 with it
+    assert ok(api.get("/accounts", org.director))["count"] == 3
+    team = {"lead_id": str(org.east_lead_id)}
+    moved = ok(api.post(f"/staff/{org.north_manager_id}/team", org.s.operator, json=team))
+    assert (moved["moved"], moved["previous_lead_id"]) == (True, str(org.north_lead_id))
+    assert ok(api.get(f"/accounts/{c2}", lead))["account_id"] == str(c2)
+    assert ok(api.get("/accounts", org.north_lead))["count"] == 0
+
+
+def test_bad_filters_are_refused(api: Api) -> None:
+    org = organisation(api)
+    for path, status, code in (
+        ("/reports/sales?from=2026-12-01&to=2026-11-01", 422, "invalid_filter"),
+        ("/reports/sales?by=colour", 422, "validation_error"),
+        ("/reports/sales?grain=week", 422, "validation_error"),
+        ("/reports/sales?limit=501", 422, "validation_error"),
+        ("/reports/auctions?outcome=won", 422, "validation_error"),
+        (f"/reports/sales?team_id={org.s.manager_id}", 404, "not_found"),
+        (f"/reports/sales?company_id={uuid4()}", 404, "not_found"),
+    ):
+        refused = api.get(path, org.auditor)
+        assert (refused.status_code, refused.json()["code"]) == (status, code), path
+    buyer = org.buyers["c1"][1]
+    refused = api.get(f"/reports/sales?manager_id={org.s.manager_id}", buyer)
+    assert refused.status_code == 404
+    team = {"lead_id": str(org.s.manager_id)}  # a manager leads no team
+    refused = api.post(f"/staff/{org.north_manager_id}/team", org.s.operator, json=team)
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid_team")
+    assert api.post(f"/staff/{org.s.manager_id}/team", buyer, json=team).status_code == 403
+
+
+def test_csv_opens_in_excel_with_a_bom_and_chinese_headers(api: Api) -> None:
+    org = organisation(api)
+    position = scenario(org)["position"]
+    answer = api.get(f"/reports/sales?by=customer&format=csv&wait_for={position}", org.auditor)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.content.startswith(b"\xef\xbb\xbf")
+    lines = answer.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "编码,客户,订货吨数,订货金额,结算吨数,结算金额,提成"
+    assert len(lines) == 1 + 3
+    assert sum(Decimal(line.split(",")[5]) for line in lines[1:]) == Decimal("141700.00")
+    for path in ("/reports/performance", "/reports/commissions", "/reports/auctions"):
+        body = api.get(f"{path}?format=csv", org.auditor).content
+        assert body.startswith(b"\xef\xbb\xbf"), path
+    feed = api.get("/deal-feed?format=csv").content.decode("utf-8-sig").splitlines()
+    assert feed[0].startswith("成交时间,买方") and len(feed) == 1 + 4
+
+
+def test_the_deal_feed_is_public_and_masks_the_buyer(api: Api) -> None:
+    org = organisation(api)
+    position = scenario(org)["position"]
+    feed = ok(api.get(f"/deal-feed?wait_for={position}&limit=2"))
+    assert feed["count"] == 4 and len(feed["data"]) == 2
+    assert {row["buyer"] for row in feed["data"]} <= {"Company **"}
+    assert "Company 1" not in str(feed)
+
+
+def test_rebuilding_the_reports_gives_the_same_digest(api: Api) -> None:
+    org = organisation(api)
+    position = scenario(org)["position"]
+    ok(api.get(f"/reports/sales?wait_for={position}", org.auditor))
+    [reports] = [p for p in all_projections() if p.name == "reports"]
+    live = reports.digest(api.services.views)
+    assert api.services.projections.rebuild("reports") > 0
+    assert reports.digest(api.services.views) == live
