@@ -32,6 +32,7 @@ package_name_override: {PACKAGE}
 post_hooks: []
 content_type_overrides:
   text/csv: application/octet-stream
+  application/pdf: application/octet-stream
 """
 
 
