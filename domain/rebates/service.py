@@ -165,7 +165,14 @@ class RebateService:
         balance, reference = account.balance, f"rebate:{period.key}"
         credited, carried = Money.zero(), Money.zero()
         if balance.is_positive():
-            self.funds.credit_rebate_in(uow, customer_id, balance, reference)
+            try:
+                self.funds.credit_rebate_in(uow, customer_id, balance, reference)
+            except ConflictError as error:
+                if error.code != "rebate_reference_conflict":
+                    raise
+                # only this period's close credits under its reference: another close won
+                closed = f"Period {period.key} was closed meanwhile."
+                raise PeriodClosedError(period.key, closed) from error
             credited = balance
         account.close(credited, reference if credited.is_positive() else "", balance - credited)
         if balance.is_negative():
