@@ -8,6 +8,8 @@ Writers are serialised by the event table's lock (PostgreSQL) or the database's 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -25,6 +27,7 @@ from interfaces.persistence.integrity_sql import (
 )
 
 CATCH_UP_BATCH = 2000
+KNOWN = 50_000  # committed (stream, version) -> hash kept in memory: a hash never changes
 
 
 class BrokenChainError(Exception):
@@ -34,6 +37,20 @@ class BrokenChainError(Exception):
 class HashWriter:
     def __init__(self, sql: IntegritySql) -> None:
         self.sql = sql
+        self._known: OrderedDict[tuple[UUID, int], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self._last = threading.local()  # the rows this thread's transaction is writing
+
+    def committed(self) -> None:
+        """The insert this thread just ran has committed: its hashes are the chain's now, so
+        the next write of those streams need not read them back."""
+        rows: list[HashRow] = getattr(self._last, "rows", [])
+        self._last.rows = []
+        with self._lock:
+            for row in rows:
+                self._known[(row.originator_id, row.originator_version)] = row.event_hash
+            while len(self._known) > KNOWN:
+                self._known.popitem(last=False)
 
     def after_insert(self, curs: Any, stored: Sequence[StoredEvent], ids: Sequence[int]) -> None:
         if not stored:
@@ -45,6 +62,7 @@ class HashWriter:
             ),
             key=lambda e: e.notification_id,
         )
+        self._last.rows = []  # a retried insert starts again
         head = self.sql.read_head(curs)
         if head.last_notification_id < head.legacy_upto:  # a backfill has not finished
             head = self.catch_up(curs, head)
@@ -71,7 +89,10 @@ class HashWriter:
         wanted = {
             (e.originator_id, e.originator_version - 1) for e in events if e.originator_version > 1
         } - {(e.originator_id, e.originator_version) for e in events}
-        stored = self.sql.hashes_of(curs, wanted)
+        with self._lock:
+            stored = {key: self._known[key] for key in wanted if key in self._known}
+        if len(stored) < len(wanted):
+            stored |= self.sql.hashes_of(curs, wanted - stored.keys())
         rows: list[HashRow] = []
         nodes: list[tuple[int, int, bytes]] = []
         for e in events:
@@ -88,6 +109,7 @@ class HashWriter:
             frontier.size, events[-1].notification_id, frontier.packed(), head.legacy_upto
         )
         self.sql.write(curs, rows, nodes, new_head)
+        self._last.rows = [*getattr(self._last, "rows", []), *rows]
         return new_head
 
     @staticmethod

@@ -190,6 +190,7 @@ class IntegrityLog:
                 self.sql.lock_events(curs)
                 head = self.sql.read_head(curs)
                 after = self.writer.catch_up(curs, head, limit=batch)
+            self.writer.committed()
             done = after.size - head.size
             total += done
             if progress is not None and done:
