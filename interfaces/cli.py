@@ -32,6 +32,7 @@ from interfaces.commands.common import (
     open_store,
     store_location,
 )
+from interfaces.commands.report import report
 from interfaces.config import Settings
 
 if TYPE_CHECKING:
@@ -357,6 +358,7 @@ def reconcile() -> None:
 
 
 app.add_typer(audit, name="audit")
+app.command("report")(report)
 
 
 def main() -> None:
