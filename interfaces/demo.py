@@ -27,6 +27,7 @@ from domain.trading.settlement import InvoiceKind
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.demo_auctions import seed_auctions
 from interfaces.demo_rebates import seed_rebate_policies
+from interfaces.demo_reports import seed_commission_rates, seed_teams
 from interfaces.wiring import Services
 
 DEMO_PASSWORD = "Steelyard2026"
@@ -53,6 +54,7 @@ STAFF = (
     DemoPerson("13900000005", "Niu Manager (north)", Role.MANAGER, "north"),
     DemoPerson("13900000006", "Sun Supervisor", Role.SUPERVISOR),
     DemoPerson("13900000007", "ERP integration", Role.INTEGRATION),
+    DemoPerson("13900000008", "Zhou Director (总监)", Role.DIRECTOR),
 )
 
 COMPANIES = (
@@ -87,6 +89,10 @@ def seed(services: Services) -> bool:
             if known
         )
         services.identity.import_registry(registry, "demo ERP export")
+    people: dict[Role, list[UUID]] = {}
+    for p in STAFF:
+        people.setdefault(p.role, []).append(staff_ids[p.phone])
+    seed_teams(services, _as, people)
     for i, (phone, name, region, _) in enumerate(COMPANIES, start=1):
         _seed_company(services, i, phone, name, region)
     with context.acting(_as(services, Role.OPERATOR, staff_ids[STAFF[0].phone])):
@@ -95,6 +101,7 @@ def seed(services: Services) -> bool:
             services.accounts.approve_certification(third)
     _seed_funds(services, staff_ids[STAFF[1].phone])
     listings = _seed_catalog(services, staff_ids[STAFF[0].phone])
+    seed_commission_rates(services, _as, staff_ids[STAFF[1].phone], listings[2])
     qingdao_id = _company(services, COMPANIES[0][0])[0]
     seed_rebate_policies(services, _as, staff_ids[STAFF[1].phone], qingdao_id)
     _seed_trading(services, {p.role: staff_ids[p.phone] for p in STAFF}, listings)
