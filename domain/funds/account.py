@@ -21,6 +21,15 @@ charged as fees are not in it.
 
 Available to order (可订货余额) in a category = its allocated money + the unused credit when the
 line is open, not frozen and no bill is overdue; in total = all categories + that credit.
+
+Bounded (issue 15): the account holds what its rules decide on — the non-zero buckets, the open
+reservations and requests, the credit line with its last and unpaid bills, the debt added since
+the last bill by day — never its history. The journal is its events (``projections/balances``:
+the read model and ``replay_funds``); references that must stay unique forever are store-wide
+claims (``domain/funds/spent.py``) the service saves in the same write. The state's
+``class_version`` 2 drops what version 1 snapshots held (``upcast_v1_v2``); ``Opened`` version 2
+says whether the account's references were claimed from its start (accounts opened before were
+not: ``domain/funds/legacy.py`` claims them once, recorded by ``ReferencesClaimed``).
 """
 
 from __future__ import annotations
@@ -29,13 +38,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.base import Aggregate, CopiesCheaply
-from domain.errors import ConflictError, ValidationError
-from domain.funds.credit import Bill, CreditCommands, CreditLine, CreditTerms
+from domain.errors import ValidationError
+from domain.funds.credit import Bill, CreditCommands, CreditLine, CreditTerms, bill_remaining
 from domain.funds.deposits import DepositCommands
 from domain.funds.journal import (
     CATEGORY_PREFIX,
@@ -81,6 +91,13 @@ class PaymentRecord:
     entry_id: UUID
 
 
+def compensation_key(kind: str, reference: object) -> str:
+    """ "objection:<id>" or "return:<id>": what a compensation is for, compensated once."""
+    if kind not in ("objection", "return"):
+        raise ValidationError("invalid_kind", "Compensation is for an objection or a return.")
+    return f"{kind}:{require_text(reference, 'invalid_reference', 'reference', 64)}"
+
+
 class FundsAccount(
     CopiesCheaply,
     DepositCommands,
@@ -97,34 +114,71 @@ class FundsAccount(
     def id_for(cls, company_id: UUID) -> UUID:
         return cls.create_id(company_id)
 
-    @event("Opened")
-    def __init__(self, company_id: UUID) -> None:
+    class_version = 2  # 1 held the journal, payments, closed records and spent references
+
+    class Opened(Aggregate.Created):
+        class_version = 2  # 1 had no claims_references (accounts opened before issue 15)
+        company_id: UUID
+        claims_references: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["claims_references"] = False
+
+    @event(Opened)
+    def __init__(self, company_id: UUID, claims_references: bool = True) -> None:
         # the types of the parts' state are declared on them (FundsState and the mixins)
         self.company_id = company_id
         self.credit_line = None
         self._balances = {}
-        self._journal = []
-        self._payments: dict[str, PaymentRecord] = {}
         self._reservations = {}
         self._transfers = {}
-        self._received = set()
         self._refunds = {}
-        self._rebates: dict[str, UUID] = {}  # reference → entry id
-        self._breaches = {}
         self._bills = []
         self._fees_through = {}
         self._debt_added = _ZERO
-        self._compensations: dict[str, UUID] = {}  # "objection:<id>" / "return:<id>" → entry
+        self._debt_by_day = {}
+        # False: references of its history are only in its events (domain/funds/legacy.py)
+        self.references_claimed = claims_references
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A snapshot of version 1 (the whole past inside): keep what the rules decide on."""
+        journal = state.pop("_journal", [])
+        for past in ("_payments", "_received", "_rebates", "_breaches", "_compensations"):
+            state.pop(past, None)
+        state["_balances"] = {b: a for b, a in state["_balances"].items() if a != 0}
+        state["_reservations"] = {c: r for c, r in state["_reservations"].items() if not r.closed}
+        state["_transfers"] = {
+            t: r for t, r in state["_transfers"].items() if r.status is RequestStatus.REQUESTED
+        }
+        state["_refunds"] = {
+            r: q
+            for r, q in state["_refunds"].items()
+            if q.status in (RequestStatus.REQUESTED, RequestStatus.APPROVED)
+        }
+        bills = state["_bills"]
+        since = bills[-1].period_end if bills else date.min
+        by_day: dict[date, Decimal] = {}
+        for entry in journal:
+            added = -min(_ZERO, entry.delta(CREDIT_USED))
+            if added and entry.posted_on >= since:
+                by_day[entry.posted_on] = by_day.get(entry.posted_on, _ZERO) + added
+        state["_debt_by_day"] = by_day
+        state["references_claimed"] = False
+        used = _ZERO - state["_balances"].get(CREDIT_USED, _ZERO)
+        reduced = state["_debt_added"] - used
+        state["_bills"] = [
+            b for b in bills[:-1] if bill_remaining(b, reduced).is_positive()
+        ] + bills[-1:]
+        kept = {b.bill_id for b in state["_bills"]}
+        state["_fees_through"] = {b: d for b, d in state["_fees_through"].items() if b in kept}
 
     # queries (``balance(bucket)`` is FundsState's)
 
     def balances(self) -> dict[str, Money]:
         """Every bucket that holds something, by name."""
         return {b: Money(a) for b, a in sorted(self._balances.items()) if a != 0}
-
-    @property
-    def journal(self) -> tuple[JournalEntry, ...]:
-        return tuple(self._journal)
 
     def financial_balance(self) -> Money:
         cash = sum((a for b, a in self._balances.items() if is_customer_cash(b)), _ZERO)
@@ -139,14 +193,9 @@ class FundsAccount(
             return Money(allocated) + self.credit_available()
         return self.balance(category(category_code)) + self.credit_available()
 
-    def payment(self, bank_reference: str) -> PaymentRecord | None:
-        return self._payments.get(bank_reference.strip())
-
     def reservation(self, contract_id: UUID) -> Reservation | None:
+        """The open reservation of a contract (None: none, or post-settled)."""
         return self._reservations.get(contract_id)
-
-    def rebate_entry(self, reference: str) -> UUID | None:
-        return self._rebates.get(reference.strip())
 
     # commands: payments, allocation, rebates
 
@@ -157,13 +206,10 @@ class FundsAccount(
         category_code: str | None = None,
         purpose: PaymentPurpose = PaymentPurpose.FUNDS,
     ) -> PaymentRecord:
-        """Money received by bank transfer; a bank reference is recorded once."""
+        """Money received by bank transfer. A bank reference is recorded once: the service
+        checks its store-wide claim and makes it in the same write."""
         require_amount(amount)
         reference = require_text(bank_reference, "invalid_reference", "bank reference", 64)
-        if reference in self._payments:
-            raise ConflictError(
-                "bank_reference_conflict", f"Bank reference {reference} is recorded already."
-            )
         if not isinstance(purpose, PaymentPurpose):
             raise ValidationError("invalid_purpose", f"{purpose!r} is not a payment purpose.")
         if category_code is not None and purpose is not PaymentPurpose.FUNDS:
@@ -189,11 +235,10 @@ class FundsAccount(
         return entry
 
     def credit_rebate(self, amount: Money, reference: str) -> JournalEntry:
-        """返利调账: rebate credited by finance under a reference (e.g. its policy period)."""
+        """返利调账: rebate credited by finance under a reference (e.g. its policy period), once
+        per account and reference (the service's claim)."""
         require_amount(amount)
         ref = require_text(reference, "invalid_reference", "rebate reference", 64)
-        if ref in self._rebates:
-            raise ConflictError("rebate_reference_conflict", f"Rebate {ref} is credited already.")
         entry = self._checked("rebate_credited", move(SELLER_REBATES, REBATE, amount), "", ref)
         self._rebate_credited(reference=ref, entry=entry)
         return entry
@@ -202,13 +247,10 @@ class FundsAccount(
         self, amount: Money, kind: str, reference: str, category_code: str | None = None
     ) -> JournalEntry:
         """Money the seller gives back: an accepted objection's compensation, or the refund of
-        returned goods. Credited to a category (or unallocated), once per kind and reference."""
+        returned goods. Credited to a category (or unallocated), once per kind and reference
+        (the composition's claim)."""
         require_amount(amount)
-        if kind not in ("objection", "return"):
-            raise ValidationError("invalid_kind", "Compensation is for an objection or a return.")
-        key = f"{kind}:{require_text(reference, 'invalid_reference', 'reference', 64)}"
-        if key in self._compensations:
-            raise ConflictError("already_compensated", f"{key} is compensated already.")
+        key = compensation_key(kind, reference)
         target = category(category_code) if category_code else UNALLOCATED
         entry = self._checked("compensated", move(SELLER_COMPENSATIONS, target, amount), kind, key)
         self._compensated(key=key, entry=entry)
@@ -216,34 +258,21 @@ class FundsAccount(
 
     # helpers of the appliers (``_checked`` and ``_memo`` are FundsState's)
 
-    def _set_transfer(self, transfer_id: UUID, status: RequestStatus, reason: str = "") -> None:
-        self._transfers[transfer_id] = replace(
-            self._transfers[transfer_id], status=status, reason=reason
-        )
-
-    def _set_refund(
-        self, refund_id: UUID, status: RequestStatus, reason: str = "", bank_reference: str = ""
-    ) -> None:
-        self._refunds[refund_id] = replace(
-            self._refunds[refund_id], status=status, reason=reason, bank_reference=bank_reference
-        )
+    def claim_references(self, claimed: int) -> None:
+        """The references of this account's history before issue 15 are claimed now
+        (``domain/funds/legacy.py`` made ``claimed`` claims in this write)."""
+        if not self.references_claimed:
+            self._references_claimed(claimed=claimed)
 
     def _set_line(self, **changes: bool) -> None:
         if self.credit_line is not None:
             self.credit_line = replace(self.credit_line, **changes)  # type: ignore[arg-type]
-
-    def _post(self, entry: JournalEntry) -> None:
-        for bucket, delta in entry.deltas().items():
-            self._balances[bucket] = self._balances.get(bucket, _ZERO) + delta
-        self._debt_added -= min(_ZERO, entry.delta(CREDIT_USED))
-        self._journal.append(entry)
 
     # appliers: replay runs only these
 
     @event("PaymentRecorded")
     def _payment_recorded(self, payment: PaymentRecord, entry: JournalEntry) -> None:
         self._post(entry)
-        self._payments[payment.bank_reference] = payment
 
     @event("FundsAllocated")
     def _funds_allocated(self, entry: JournalEntry) -> None:
@@ -264,22 +293,18 @@ class FundsAccount(
     @event("DepositForfeited")
     def _deposit_forfeited(self, auction_id: UUID, breach_notice: str, entry: JournalEntry) -> None:
         self._post(entry)
-        self._breaches[breach_notice] = entry.entry_id
 
     @event("BreachPenaltyCharged")
     def _breach_penalty_charged(self, breach_notice: str, entry: JournalEntry) -> None:
         self._post(entry)
-        self._breaches[breach_notice] = entry.entry_id
 
     @event("Compensated")
     def _compensated(self, key: str, entry: JournalEntry) -> None:
         self._post(entry)
-        self._compensations[key] = entry.entry_id
 
     @event("RebateCredited")
     def _rebate_credited(self, reference: str, entry: JournalEntry) -> None:
         self._post(entry)
-        self._rebates[reference] = entry.entry_id
 
     @event("FundsReserved")
     def _funds_reserved(
@@ -314,7 +339,7 @@ class FundsAccount(
         self, contract_id: UUID, final_amount: Money, reservation: Reservation, entry: JournalEntry
     ) -> None:
         self._post(entry)
-        self._reservations[contract_id] = reservation
+        self._reservations.pop(contract_id, None)  # closed: its record is in this event
 
     @event("TransferRequested")
     def _transfer_requested(self, transfer: TransferRequest, entry: JournalEntry) -> None:
@@ -324,19 +349,18 @@ class FundsAccount(
     @event("TransferApproved")
     def _transfer_approved(self, transfer_id: UUID, entry: JournalEntry) -> None:
         self._post(entry)
-        self._set_transfer(transfer_id, RequestStatus.APPROVED)
+        self._transfers.pop(transfer_id, None)  # decided: the events say how
 
     @event("TransferRejected")
     def _transfer_rejected(self, transfer_id: UUID, reason: str, entry: JournalEntry) -> None:
         self._post(entry)
-        self._set_transfer(transfer_id, RequestStatus.REJECTED, reason=reason)
+        self._transfers.pop(transfer_id, None)
 
     @event("TransferReceived")
     def _transfer_received(
         self, transfer_id: UUID, from_company_id: UUID, entry: JournalEntry
     ) -> None:
         self._post(entry)
-        self._received.add(transfer_id)
 
     @event("RefundRequested")
     def _refund_requested(self, refund: RefundRequest, entry: JournalEntry) -> None:
@@ -345,17 +369,18 @@ class FundsAccount(
 
     @event("RefundApproved")
     def _refund_approved(self, refund_id: UUID) -> None:
-        self._set_refund(refund_id, RequestStatus.APPROVED)
+        refund = self._refunds[refund_id]
+        self._refunds[refund_id] = replace(refund, status=RequestStatus.APPROVED)
 
     @event("RefundRejected")
     def _refund_rejected(self, refund_id: UUID, reason: str, entry: JournalEntry) -> None:
         self._post(entry)
-        self._set_refund(refund_id, RequestStatus.REJECTED, reason=reason)
+        self._refunds.pop(refund_id, None)
 
     @event("RefundPaid")
     def _refund_paid(self, refund_id: UUID, bank_reference: str, entry: JournalEntry) -> None:
         self._post(entry)
-        self._set_refund(refund_id, RequestStatus.PAID, bank_reference=bank_reference)
+        self._refunds.pop(refund_id, None)
 
     @event("CreditLineSet")
     def _credit_line_set(self, terms: CreditTerms) -> None:
@@ -368,7 +393,7 @@ class FundsAccount(
 
     @event("CreditBilled")
     def _credit_billed(self, bill: Bill) -> None:
-        self._bills.append(bill)
+        self._billed(bill)
 
     @event("CreditRepaid")
     def _credit_repaid(self, entry: JournalEntry) -> None:
@@ -386,3 +411,7 @@ class FundsAccount(
     @event("CreditLineUnfrozen")
     def _credit_line_unfrozen(self) -> None:
         self._set_line(frozen=False)
+
+    @event("ReferencesClaimed")
+    def _references_claimed(self, claimed: int) -> None:
+        self.references_claimed = True

@@ -1,16 +1,30 @@
 """Funds moves that other services compose into their own unit of work (checkout reserves stock
 and funds in one save; an auction locks a bidder's deposit). They do no access checks: the
-calling service has checked its own command."""
+calling service has checked its own command.
+
+References spent once (breach notices, compensation keys, a post-settled contract) are checked
+against their store-wide claims and claimed in the same write (``domain/funds/spent.py``); an
+account opened before those claims existed has its old references claimed first
+(``domain/funds/legacy.py``), whenever a command loads it here."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 from domain.accounts.customers import find_customer_in
-from domain.errors import NotFoundError, ValidationError
-from domain.funds.account import FundsAccount
-from domain.funds.journal import JournalEntry, check_category_code
+from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.funds.account import FundsAccount, compensation_key
+from domain.funds.deposits import breach_notice_text
+from domain.funds.journal import JournalEntry, check_category_code, require_amount
+from domain.funds.legacy import claim_legacy_references
 from domain.funds.reservations import Reservation
+from domain.funds.spent import (
+    BREACH_NOTICE,
+    COMPENSATION,
+    RESERVATION_CLOSED,
+    find_spent,
+    spend,
+)
 from domain.ledger import UnitOfWork
 from domain.values import Money
 
@@ -29,6 +43,7 @@ class FundsComposition:
                 raise NotFoundError("account")
             funds = FundsAccount(company_id=company_id)
             uow.add(funds)
+        claim_legacy_references(uow, funds)
         return funds
 
     def reservation_in(
@@ -41,27 +56,39 @@ class FundsComposition:
         self, uow: UnitOfWork, company_id: UUID, contract_id: UUID, category: str, amount: Money
     ) -> Reservation:
         self._check_category(category)
-        return self.open_in(uow, company_id).reserve(contract_id, category, amount)
+        funds = self.open_in(uow, company_id)
+        self._refuse_closed(uow, funds, contract_id)
+        return funds.reserve(contract_id, category, amount)
 
     def release_in(
         self, uow: UnitOfWork, company_id: UUID, contract_id: UUID, amount: Money | None = None
     ) -> Reservation:
-        return self._existing_in(uow, company_id).release(contract_id, amount)
+        funds = self._existing_in(uow, company_id)
+        self._refuse_closed(uow, funds, contract_id)
+        return funds.release(contract_id, amount)
 
     def settle_in(
         self, uow: UnitOfWork, company_id: UUID, contract_id: UUID, amount: Money, memo: str = ""
     ) -> Reservation:
-        return self._existing_in(uow, company_id).settle(contract_id, amount, memo)
+        funds = self._existing_in(uow, company_id)
+        self._refuse_closed(uow, funds, contract_id)
+        return funds.settle(contract_id, amount, memo)
 
     def post_settle_in(
         self, uow: UnitOfWork, company_id: UUID, contract_id: UUID, final_amount: Money
     ) -> Reservation:
-        return self._existing_in(uow, company_id).post_settle(contract_id, final_amount)
+        funds = self._existing_in(uow, company_id)
+        self._refuse_closed(uow, funds, contract_id)
+        closed = funds.post_settle(contract_id, final_amount)
+        spend(uow, RESERVATION_CLOSED, funds.id, str(contract_id))
+        return closed
 
     def apply_rebate_in(
         self, uow: UnitOfWork, company_id: UUID, contract_id: UUID, amount: Money
     ) -> Reservation:
-        return self._existing_in(uow, company_id).apply_rebate(contract_id, amount)
+        funds = self._existing_in(uow, company_id)
+        self._refuse_closed(uow, funds, contract_id)
+        return funds.apply_rebate(contract_id, amount)
 
     def credit_rebate_in(
         self, uow: UnitOfWork, company_id: UUID, amount: Money, reference: str
@@ -82,7 +109,13 @@ class FundsComposition:
         """An objection's compensation or a return's refund, credited to the customer's funds."""
         if category_code is not None:
             self._check_category(category_code)
-        return self.open_in(uow, company_id).compensate(amount, kind, reference, category_code)
+        funds = self.open_in(uow, company_id)
+        key = compensation_key(kind, reference) if require_amount(amount) else ""
+        if find_spent(uow, COMPENSATION, funds.id, key) is not None:
+            raise ConflictError("already_compensated", f"{key} is compensated already.")
+        entry = funds.compensate(amount, kind, reference, category_code)
+        spend(uow, COMPENSATION, funds.id, key, entry.entry_id, amount)
+        return entry
 
     def lock_deposit_in(
         self, uow: UnitOfWork, company_id: UUID, auction_id: UUID, amount: Money
@@ -97,7 +130,11 @@ class FundsComposition:
     def forfeit_deposit_in(
         self, uow: UnitOfWork, company_id: UUID, auction_id: UUID, breach_notice: str
     ) -> JournalEntry:
-        return self._existing_in(uow, company_id).forfeit_deposit(auction_id, breach_notice)
+        funds = self._existing_in(uow, company_id)
+        notice = self._new_breach_notice(uow, funds, breach_notice)
+        entry = funds.forfeit_deposit(auction_id, notice)
+        spend(uow, BREACH_NOTICE, funds.id, notice, entry.entry_id)
+        return entry
 
     def charge_breach_penalty_in(
         self,
@@ -108,12 +145,31 @@ class FundsComposition:
         source: str = "deposit",
     ) -> JournalEntry:
         self._check_source(source)
-        return self._existing_in(uow, company_id).charge_breach_penalty(
-            amount, breach_notice, source
-        )
+        funds = self._existing_in(uow, company_id)
+        notice = self._new_breach_notice(uow, funds, breach_notice)
+        entry = funds.charge_breach_penalty(amount, notice, source)
+        spend(uow, BREACH_NOTICE, funds.id, notice, entry.entry_id, amount)
+        return entry
 
     def _existing_in(self, uow: UnitOfWork, company_id: UUID) -> FundsAccount:
-        return uow.get(FundsAccount, FundsAccount.id_for(company_id), "funds account")
+        funds = uow.get(FundsAccount, FundsAccount.id_for(company_id), "funds account")
+        claim_legacy_references(uow, funds)
+        return funds
+
+    @staticmethod
+    def _new_breach_notice(uow: UnitOfWork, funds: FundsAccount, breach_notice: str) -> str:
+        notice = breach_notice_text(breach_notice)
+        if find_spent(uow, BREACH_NOTICE, funds.id, notice) is not None:
+            raise ConflictError("breach_notice_conflict", f"Breach {notice} is charged already.")
+        return notice
+
+    @staticmethod
+    def _refuse_closed(uow: UnitOfWork, funds: FundsAccount, contract_id: UUID) -> None:
+        """A contract's reservation that was post-settled is closed for good."""
+        if funds.reservation(contract_id) is None and (
+            find_spent(uow, RESERVATION_CLOSED, funds.id, str(contract_id)) is not None
+        ):
+            raise ConflictError("reservation_closed", "This contract was post-settled already.")
 
     def _check_category(self, code: str | None) -> None:
         if code is not None and check_category_code(code) not in self.known_categories:

@@ -16,7 +16,6 @@ after due + grace) is charged into ``credit.used``. The line unfreezes when no b
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -123,16 +122,6 @@ def due_date(billing_date: date, repayment_day: int) -> date:
     return candidate if candidate > billing_date else _add_month(candidate)
 
 
-def debt_added(journal: Iterable[JournalEntry], before: date | None = None) -> Decimal:
-    """Debt added (draws, late fees) by entries posted before a date (all when None)."""
-    total = _ZERO
-    for entry in journal:
-        delta = entry.delta(CREDIT_USED)
-        if delta < 0 and (before is None or entry.posted_on < before):
-            total -= delta
-    return total
-
-
 def bill_remaining(bill: Bill, reduced: Decimal) -> Money:
     """What is left of a bill when ``reduced`` has been repaid in total, oldest bills first."""
     left = bill.cumulative.amount - reduced
@@ -149,8 +138,8 @@ class CreditCommands(FundsState):
     """
 
     credit_line: CreditLine | None
-    _bills: list[Bill]
-    _fees_through: dict[UUID, date]  # bill → last day a late fee covers
+    _bills: list[Bill]  # the last bill and the unpaid ones
+    _fees_through: dict[UUID, date]  # bill (of _bills) → last day a late fee covers
 
     def set_credit_line(
         self,
@@ -188,7 +177,7 @@ class CreditCommands(FundsState):
         if last is not None and last.period_end >= billing_date:
             return None
         billed = last.cumulative if last else Money.zero()
-        amount = Money(debt_added(self._journal, before=billing_date)) - billed
+        amount = Money(self._debt_added_before(billing_date)) - billed
         if not amount.is_positive():
             return None
         due_on = due_date(billing_date, line.terms.repayment_day)
@@ -241,6 +230,7 @@ class CreditCommands(FundsState):
 
     @property
     def bills(self) -> tuple[Bill, ...]:
+        """The last bill and every earlier one not fully paid (a paid bill stays paid)."""
         return tuple(self._bills)
 
     def bill_remaining(self, bill: Bill) -> Money:
@@ -296,6 +286,27 @@ class CreditCommands(FundsState):
         line = self.credit_line
         if line is not None and line.frozen and not self.overdue_bills():
             self._credit_line_unfrozen()
+
+    def _debt_added_before(self, day: date) -> Decimal:
+        """Debt added by entries posted before a date: all of it but the days since."""
+        since = sum((a for d, a in self._debt_by_day.items() if d >= day), _ZERO)
+        return self._debt_added - since
+
+    def _forget_paid_bills(self) -> None:
+        if not self._bills:
+            return
+        last = self._bills[-1]
+        kept = [b for b in self._bills[:-1] if self.bill_remaining(b).is_positive()] + [last]
+        if len(kept) < len(self._bills):
+            self._bills = kept
+            ids = {b.bill_id for b in kept}
+            self._fees_through = {b: d for b, d in self._fees_through.items() if b in ids}
+
+    def _billed(self, bill: Bill) -> None:
+        """Applied by ``CreditBilled``: the days before the billing date are billed now."""
+        self._bills.append(bill)
+        self._debt_by_day = {d: a for d, a in self._debt_by_day.items() if d >= bill.period_end}
+        self._forget_paid_bills()
 
     # appliers: the ``@event`` methods of FundsAccount
 

@@ -3,7 +3,8 @@
 A deposit is topped up from unallocated money (or paid straight in), locked per auction while
 bidding, released after it, or forfeited to the seller under a breach notice (违约通知). A breach
 penalty can also be charged from the free deposit, unallocated money or a category. Each breach
-notice is charged once.
+notice is charged once: a store-wide claim per account and notice, made by the composition in
+the same write (``domain/funds/spent.py``), not a set that grows inside the account.
 
 These are commands of ``FundsAccount`` (a mixin over ``FundsState``): the events stay on the
 aggregate class, whose ``@event`` appliers override the stubs declared here.
@@ -29,9 +30,11 @@ from domain.funds.state import FundsState
 from domain.values import Money
 
 
-class DepositCommands(FundsState):
-    _breaches: dict[str, UUID]  # breach notice → entry id
+def breach_notice_text(breach_notice: object) -> str:
+    return require_text(breach_notice, "breach_notice_required", "breach notice", 64)
 
+
+class DepositCommands(FundsState):
     def deposit_locked_for(self, auction_id: UUID) -> Money:
         return self.balance(deposit_locked(auction_id))
 
@@ -61,7 +64,7 @@ class DepositCommands(FundsState):
 
     def forfeit_deposit(self, auction_id: UUID, breach_notice: str) -> JournalEntry:
         """The locked deposit goes to the seller as a penalty, under a breach notice (违约通知)."""
-        notice = self._new_breach_notice(breach_notice)
+        notice = breach_notice_text(breach_notice)
         locked = self._locked_or_refuse(auction_id)
         moves = move(deposit_locked(auction_id), SELLER_PENALTIES, locked)
         entry = self._checked("deposit_forfeited", moves, str(auction_id), notice)
@@ -73,7 +76,7 @@ class DepositCommands(FundsState):
     ) -> JournalEntry:
         """A breach penalty from the free deposit ("deposit"), "unallocated" or a category."""
         require_amount(amount)
-        notice = self._new_breach_notice(breach_notice)
+        notice = breach_notice_text(breach_notice)
         moves = move(source_bucket(source), SELLER_PENALTIES, amount)
         entry = self._checked("breach_penalty", moves, reference=notice)
         self._breach_penalty_charged(breach_notice=notice, entry=entry)
@@ -86,12 +89,6 @@ class DepositCommands(FundsState):
         if not locked.is_positive():
             raise ConflictError("deposit_not_locked", "No deposit is locked for this auction.")
         return locked
-
-    def _new_breach_notice(self, breach_notice: str) -> str:
-        notice = require_text(breach_notice, "breach_notice_required", "breach notice", 64)
-        if notice in self._breaches:
-            raise ConflictError("breach_notice_conflict", f"Breach {notice} is charged already.")
-        return notice
 
     # appliers: the ``@event`` methods of FundsAccount
 

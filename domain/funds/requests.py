@@ -9,13 +9,17 @@ or rejected. Only allocated (category) money may be transferred.
 Refund: requested → approved → paid (with the outgoing bank reference), or requested → rejected.
 Only free money may be refunded: unallocated, a category or the free deposit.
 
+The account holds only the requests still open (a transfer requested, a refund requested or
+approved): a decided one is in the events and the read models, and the service answers a second
+decision on it from a store-wide claim made with the first (``domain/funds/spent.py``).
+
 These are commands of ``FundsAccount`` (a mixin over ``FundsState``): the events stay on the
 aggregate class, whose ``@event`` appliers override the stubs declared here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from uuid import UUID, uuid4
 
@@ -74,9 +78,8 @@ def _require_status(
 
 
 class RequestCommands(FundsState):
-    _transfers: dict[UUID, TransferRequest]
-    _received: set[UUID]  # transfers from other companies received here
-    _refunds: dict[UUID, RefundRequest]
+    _transfers: dict[UUID, TransferRequest]  # open: requested
+    _refunds: dict[UUID, RefundRequest]  # open: requested or approved
 
     def request_transfer(
         self,
@@ -124,18 +127,17 @@ class RequestCommands(FundsState):
         moves = move(held("transfer", transfer_id), target, request.amount)
         entry = self._checked("transfer_approved", moves, request.memo, str(transfer_id))
         self._transfer_approved(transfer_id=transfer_id, entry=entry)
-        return self.transfer(transfer_id)
+        return replace(request, status=RequestStatus.APPROVED)
 
     def receive_transfer(self, request: TransferRequest, from_company_id: UUID) -> None:
-        """The receiving side of an approved transfer from another company."""
+        """The receiving side of an approved transfer from another company (in the write that
+        approves it; a transfer is approved once, so it is received once)."""
         if (
             request.status is not RequestStatus.APPROVED
             or request.to_company_id != self.company_id
             or from_company_id == self.company_id
         ):
             raise ConflictError("invalid_transfer", "This transfer is not for this account.")
-        if request.transfer_id in self._received:
-            raise ConflictError("duplicate_transfer", "This transfer was received already.")
         moves = move(SELLER_TRANSFERS, request.target, request.amount)
         entry = self._checked("transfer_received", moves, request.memo, str(request.transfer_id))
         self._transfer_received(
@@ -149,7 +151,7 @@ class RequestCommands(FundsState):
         moves = move(held("transfer", transfer_id), request.source, request.amount)
         entry = self._checked("transfer_rejected", moves, reason, str(transfer_id))
         self._transfer_rejected(transfer_id=transfer_id, reason=reason, entry=entry)
-        return self.transfer(transfer_id)
+        return replace(request, status=RequestStatus.REJECTED, reason=reason)
 
     def request_refund(
         self, amount: Money, source: str = UNALLOCATED, memo: str = ""
@@ -177,7 +179,7 @@ class RequestCommands(FundsState):
         moves = move(held("refund", refund_id), request.source, request.amount)
         entry = self._checked("refund_rejected", moves, reason, str(refund_id))
         self._refund_rejected(refund_id=refund_id, reason=reason, entry=entry)
-        return self.refund(refund_id)
+        return replace(request, status=RequestStatus.REJECTED, reason=reason)
 
     def mark_refund_paid(self, refund_id: UUID, bank_reference: str) -> RefundRequest:
         """The approved refund went out of the seller's bank: the held money leaves the account."""
@@ -187,17 +189,19 @@ class RequestCommands(FundsState):
         moves = move(held("refund", refund_id), SELLER_BANK, request.amount)
         entry = self._checked("refund_paid", moves, request.memo, reference)
         self._refund_paid(refund_id=refund_id, bank_reference=reference, entry=entry)
-        return self.refund(refund_id)
+        return replace(request, status=RequestStatus.PAID, bank_reference=reference)
 
     # queries
 
     def transfer(self, transfer_id: UUID) -> TransferRequest:
+        """An open transfer request (NotFoundError for a decided or unknown one)."""
         found = self._transfers.get(transfer_id)
         if found is None:
             raise NotFoundError("transfer")
         return found
 
     def refund(self, refund_id: UUID) -> RefundRequest:
+        """An open refund request (NotFoundError for a decided or unknown one)."""
         found = self._refunds.get(refund_id)
         if found is None:
             raise NotFoundError("refund")

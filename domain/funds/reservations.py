@@ -5,6 +5,10 @@ drawn on the line, rebate applied. Settling spends rebate first, then cash, then
 gives back in the other order — the credit draw is repaid first. A draw the customer has repaid
 meanwhile (``credit.used`` is already back at zero) comes back as category money instead.
 
+The account holds the reservations still open: a post-settled one is closed and leaves it (the
+events and the balances read model keep it); the composition refuses a closed contract from a
+store-wide claim made when it closed (``domain/funds/spent.py``).
+
 These are commands of ``FundsAccount`` (a mixin over ``FundsState``, whose credit-line helpers
 ``domain/funds/credit.py`` defines): the events stay on the aggregate class, whose ``@event``
 appliers override the stubs declared here.
@@ -74,7 +78,7 @@ class Reservation:
 
 
 class ReservationCommands(FundsState):
-    _reservations: dict[UUID, Reservation]  # by contract
+    _reservations: dict[UUID, Reservation]  # open ones, by contract
 
     def reserve(self, contract_id: UUID, category_code: str, amount: Money) -> Reservation:
         """Hold money for a contract from its category, drawing on credit for the rest."""

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
 from domain.accounts.customers import find_customer_in
 from domain.context import Actor, Role
-from domain.errors import ConflictError, ForbiddenError, NotFoundError
-from domain.funds.account import FundsAccount, PaymentPurpose
+from domain.errors import ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError
+from domain.funds.account import FundsAccount, PaymentPurpose, PaymentRecord
 from domain.funds.composition import FundsComposition
+from domain.funds.legacy import legacy_payment
+from domain.funds.requests import RefundRequest, RequestStatus, TransferRequest
 from domain.funds.results import (
     Result,
     as_result,
@@ -30,7 +32,15 @@ from domain.funds.results import (
     entry_result,
     record_result,
 )
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.funds.spent import (
+    BANK_REFERENCE,
+    FUNDS_REQUEST,
+    REBATE_REFERENCE,
+    SpentReference,
+    find_spent,
+    spend,
+)
+from domain.ledger import Claim, CommandRunner, Outcome, UnitOfWork
 from domain.values import Money
 
 DEFAULT_CATEGORIES = frozenset({"HRC", "PLATE", "WIRE", "SECTION", "COLD", "REBAR"})
@@ -61,19 +71,28 @@ class FundsService(FundsComposition):
         def decide(uow: UnitOfWork) -> Result:
             funds = self.open_in(uow, company_id)
             reference = bank_reference.strip() if isinstance(bank_reference, str) else ""
-            first = funds.payment(reference)
-            if first is not None and (first.amount, first.category, first.purpose) == (
-                amount,
-                category,
-                purpose,
-            ):
-                return record_result(company_id, first)
-            payment = funds.record_payment(amount, bank_reference, category, purpose)
-            if not uow.claim("bank_reference", payment.bank_reference, funds.id):
+            claim = find_spent(uow, BANK_REFERENCE, funds.id, reference) if reference else None
+            if claim is not None:
+                first = _first_payment(uow, claim, funds.id, reference)
+                if first is not None and (first.amount, first.category, first.purpose) == (
+                    amount,
+                    category,
+                    purpose,
+                ):
+                    return record_result(company_id, first)
+                elsewhere = claim.owner_id != funds.id
                 raise ConflictError(
                     "bank_reference_conflict",
-                    f"Bank reference {reference} was recorded for another company.",
+                    f"Bank reference {reference} was recorded for another company."
+                    if elsewhere
+                    else f"Bank reference {reference} is recorded already.",
                 )
+            payment = funds.record_payment(amount, bank_reference, category, purpose)
+            detail = f"{payment.purpose.value}:{payment.category or ''}"
+            spend(
+                uow, BANK_REFERENCE, funds.id, payment.bank_reference, payment.entry_id,
+                payment.amount, detail,
+            )  # fmt: skip
             return record_result(company_id, payment)
 
         return self.runner.run(decide)
@@ -116,7 +135,9 @@ class FundsService(FundsComposition):
 
         def decide(uow: UnitOfWork) -> Result:
             funds = self._existing_in(uow, company_id)
-            request = funds.approve_transfer(transfer_id)
+            request = _deciding(uow, funds, "transfer", transfer_id, "approve")(
+                lambda: funds.approve_transfer(transfer_id)
+            )
             if request.to_company_id != company_id:
                 target = self.open_in(uow, request.to_company_id)
                 target.receive_transfer(request, company_id)
@@ -126,7 +147,10 @@ class FundsService(FundsComposition):
 
     def reject_transfer(self, company_id: UUID, transfer_id: UUID, reason: str) -> Outcome[Result]:
         require_role(_actor(), Role.FINANCE)
-        return self._on_existing(company_id, lambda f: f.reject_transfer(transfer_id, reason))
+        return self._on_request(
+            company_id, "transfer", transfer_id, "reject",
+            lambda f: f.reject_transfer(transfer_id, reason),
+        )  # fmt: skip
 
     # ---- refunds -----------------------------------------------------------------------
     def request_refund(
@@ -139,19 +163,24 @@ class FundsService(FundsComposition):
 
     def approve_refund(self, company_id: UUID, refund_id: UUID) -> Outcome[Result]:
         require_role(_actor(), Role.FINANCE)
-        return self._on_existing(company_id, lambda f: f.approve_refund(refund_id))
+        return self._on_request(
+            company_id, "refund", refund_id, "approve", lambda f: f.approve_refund(refund_id)
+        )
 
     def reject_refund(self, company_id: UUID, refund_id: UUID, reason: str) -> Outcome[Result]:
         require_role(_actor(), Role.FINANCE)
-        return self._on_existing(company_id, lambda f: f.reject_refund(refund_id, reason))
+        return self._on_request(
+            company_id, "refund", refund_id, "reject", lambda f: f.reject_refund(refund_id, reason)
+        )
 
     def mark_refund_paid(
         self, company_id: UUID, refund_id: UUID, bank_reference: str
     ) -> Outcome[Result]:
         require_role(_actor(), Role.FINANCE)
-        return self._on_existing(
-            company_id, lambda f: f.mark_refund_paid(refund_id, bank_reference)
-        )
+        return self._on_request(
+            company_id, "refund", refund_id, "pay",
+            lambda f: f.mark_refund_paid(refund_id, bank_reference),
+        )  # fmt: skip
 
     # ---- deposits, rebates, penalties --------------------------------------------------
     def top_up_deposit(self, company_id: UUID, amount: Money) -> Outcome[Result]:
@@ -165,11 +194,18 @@ class FundsService(FundsComposition):
 
         def decide(uow: UnitOfWork) -> Result:
             funds = self.open_in(uow, company_id)
-            first_id = funds.rebate_entry(reference) if isinstance(reference, str) else None
-            first = next((e for e in funds.journal if e.entry_id == first_id), None)
-            if first is not None and first.delta("rebate") == amount.amount:
-                return entry_result(funds, first)
-            return entry_result(funds, funds.credit_rebate(amount, reference))
+            ref = reference.strip() if isinstance(reference, str) else ""
+            first = find_spent(uow, REBATE_REFERENCE, funds.id, ref) if ref else None
+            if isinstance(first, SpentReference):
+                if first.amount == amount:
+                    replay = {"entry_id": first.entry_id, "kind": "rebate_credited"}
+                    return {**entry_result(funds, None), **replay}
+                raise ConflictError(
+                    "rebate_reference_conflict", f"Rebate {ref} is credited already."
+                )
+            entry = funds.credit_rebate(amount, reference)
+            spend(uow, REBATE_REFERENCE, funds.id, entry.reference, entry.entry_id, amount)
+            return entry_result(funds, entry)
 
         return self.runner.run(decide)
 
@@ -279,6 +315,21 @@ class FundsService(FundsComposition):
     ) -> Outcome[Result]:
         return self.runner.run(lambda uow: as_result(self._existing_in(uow, company_id), command))
 
+    def _on_request(
+        self,
+        company_id: UUID,
+        what: str,
+        request_id: UUID,
+        action: str,
+        command: Callable[[FundsAccount], TransferRequest | RefundRequest],
+    ) -> Outcome[Result]:
+        def decide(uow: UnitOfWork) -> Result:
+            funds = self._existing_in(uow, company_id)
+            request = _deciding(uow, funds, what, request_id, action)(lambda: command(funds))
+            return record_result(funds.company_id, request)
+
+        return self.runner.run(decide)
+
     def _require_visible(self, uow: UnitOfWork, company_id: UUID) -> None:
         actor = _actor()
         if actor.role.is_buyer:
@@ -288,6 +339,52 @@ class FundsService(FundsComposition):
         if company is None:
             raise NotFoundError("account")
         require_company_visible(actor, company_id, company.manager_id)
+
+
+Request = TypeVar("Request", bound=TransferRequest | RefundRequest)
+
+
+def _deciding(
+    uow: UnitOfWork, funds: FundsAccount, what: str, request_id: UUID, action: str
+) -> Callable[[Callable[[], Request]], Request]:
+    """Run a decision on an open request; a decided one (gone from the account) is refused by
+    the claim its final decision made, an unknown one is not found. A final decision (transfer
+    approved or rejected, refund rejected or paid) makes that claim in the same write."""
+
+    def run(command: Callable[[], Request]) -> Request:
+        try:
+            request = command()
+        except NotFoundError:
+            decided = find_spent(uow, FUNDS_REQUEST, funds.id, str(request_id))
+            if isinstance(decided, SpentReference):
+                raise InvalidTransitionError(what, decided.detail, action) from None
+            raise
+        if request.status in _FINAL[what]:
+            spend(uow, FUNDS_REQUEST, funds.id, str(request_id), detail=request.status.value)
+        return request
+
+    return run
+
+
+_FINAL = {  # an approved refund is still to be paid
+    "transfer": frozenset({RequestStatus.APPROVED, RequestStatus.REJECTED}),
+    "refund": frozenset({RequestStatus.REJECTED, RequestStatus.PAID}),
+}
+
+
+def _first_payment(
+    uow: UnitOfWork, claim: Claim, funds_id: UUID, reference: str
+) -> PaymentRecord | None:
+    """The payment a bank reference's claim stands for (None: another company's)."""
+    if claim.owner_id != funds_id:
+        return None
+    if not isinstance(claim, SpentReference):
+        return legacy_payment(uow, funds_id, reference)  # claimed before it held the details
+    purpose, _, category = claim.detail.partition(":")
+    return PaymentRecord(
+        reference, claim.amount or Money.zero(), PaymentPurpose(purpose), category or None,
+        claim.entry_id,  # type: ignore[arg-type]
+    )  # fmt: skip
 
 
 def _actor() -> Actor:

@@ -10,11 +10,12 @@ parts, the parts import this module and the journal, and nothing here imports th
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
 from domain.errors import ValidationError
-from domain.funds.journal import JournalEntry, check_entry, make_entry
+from domain.funds.journal import CREDIT_USED, JournalEntry, check_entry, make_entry
 from domain.values import Money
 
 _ZERO = Decimal("0.00")
@@ -22,10 +23,14 @@ MAX_MEMO = 200
 
 
 class FundsState:
+    """Only what the account's rules decide on: the history is its events (the journal, payment
+    records, settled reservations, decided requests, spent references are read from the events
+    or a read model; references that must stay unique forever are store-wide claims)."""
+
     company_id: UUID
-    _balances: dict[str, Decimal]  # bucket → amount (customer money positive)
-    _journal: list[JournalEntry]
+    _balances: dict[str, Decimal]  # bucket → amount (customer money positive); never zero
     _debt_added: Decimal  # all debt ever added (draws, fees): what bills are paid from
+    _debt_by_day: dict[date, Decimal]  # debt added per business date, since the last bill
 
     def balance(self, bucket: str) -> Money:
         return Money(self._balances.get(bucket, _ZERO))
@@ -37,6 +42,22 @@ class FundsState:
         entry = make_entry(kind, moves, memo, reference)
         check_entry(self._balances, entry)
         return entry
+
+    def _post(self, entry: JournalEntry) -> None:
+        """Apply an entry's lines (a bucket back at zero is forgotten) and count added debt."""
+        for bucket, delta in entry.deltas().items():
+            after = self._balances.get(bucket, _ZERO) + delta
+            if after == 0:
+                self._balances.pop(bucket, None)
+            else:
+                self._balances[bucket] = after
+        added = -min(_ZERO, entry.delta(CREDIT_USED))
+        if added:
+            self._debt_added += added
+            day = entry.posted_on
+            self._debt_by_day[day] = self._debt_by_day.get(day, _ZERO) + added
+        if entry.delta(CREDIT_USED) > 0:
+            self._forget_paid_bills()
 
     @staticmethod
     def _memo(memo: str) -> str:
@@ -54,4 +75,8 @@ class FundsState:
         raise NotImplementedError
 
     def _unfreeze_if_nothing_overdue(self) -> None:
+        raise NotImplementedError
+
+    def _forget_paid_bills(self) -> None:
+        """Keep the last bill (the next one starts from it) and those not fully paid."""
         raise NotImplementedError

@@ -2,12 +2,14 @@
 
 For every customer with a funds account (found in the event store by its ``Opened`` event, and in
 the view), the view and the replay are compared at the same version of the account: the view's
-rows for the company and the projection's position are read in one snapshot, and the
-FundsAccount is replayed from its stored events (no cache, no snapshot) up to exactly the version
-that row has applied. Compared are every bucket, every dashboard figure (computed by the
-aggregate's own queries for the same business date), the last event applied, and every journal
-entry and its lines. Across the platform every journal entry must balance (its lines sum to zero),
-both as replayed and as stored in the view.
+rows for the company and the projection's position are read in one snapshot, and the account's
+stored events (no cache, no snapshot, no aggregate) are replayed by ``replay_funds``
+(``projections/balances/replay.py``) up to exactly the version that row has applied. Compared are
+every bucket, every dashboard figure (for the same business date), the last event applied, and
+every journal entry and its lines — all from the events themselves, never from the aggregate's
+state, which holds no journal (a reconciler reading it would check the code against itself).
+Across the platform every journal entry must balance (its lines sum to zero), both as replayed
+and as stored in the view.
 
 Writes that land during a run change neither side of a comparison, so a report taken while
 customers pay is as true as one at rest, and nothing waits for the projection to catch up. A
@@ -25,16 +27,15 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import project_aggregate
-
 from domain import context
 from domain.context import Clock, CommandContext, system_clock
 from domain.funds.account import FundsAccount
-from domain.funds.journal import CATEGORY_PREFIX, DEPOSIT_FREE, REBATE, UNALLOCATED
+from domain.funds.journal import CATEGORY_PREFIX
 from domain.ledger import Ledger
 from domain.topics import topics_of
-from projections.balances.figures import ZERO, BalanceFigures, figure_of
+from projections.balances.figures import ZERO, BalanceFigures
 from projections.balances.projection import BalancesView
+from projections.balances.replay import FundsReplay, replay_funds
 
 OPENED_TOPICS = topics_of(FundsAccount.Opened)  # type: ignore[attr-defined]
 
@@ -119,10 +120,10 @@ class Reconciler:
             if version is None and not self._expected_in(view, company_id):
                 return 0, []  # the projection has not reached this account's first event yet
             funds = replay(self.ledger, FundsAccount.id_for(company_id), version)
-            if not isinstance(funds, FundsAccount):
+            if funds.version == 0:
                 return 0, [Difference(company_id, "funds account", "present", "missing")]
             differences = self._compare(view, company_id, funds)
-        return len(funds.journal), [Difference(company_id, *d) for d in differences]
+        return len(funds.entries), [Difference(company_id, *d) for d in differences]
 
     def _expected_in(self, view: BalancesView, company_id: UUID) -> bool:
         """Should the view hold this company's row? (Its Opened event is at or before the
@@ -131,14 +132,14 @@ class Reconciler:
         return opened is not None and opened <= view.position()
 
     def _compare(
-        self, view: BalancesView, company_id: UUID, funds: FundsAccount
+        self, view: BalancesView, company_id: UUID, funds: FundsReplay
     ) -> list[tuple[str, str, str]]:
         stored = view.buckets(company_id)
         with context.acting(CommandContext(clock=self.clock)):
             today = context.current().today()
-            buckets = {b: m.amount for b, m in funds.balances().items()}
-            codes = self.categories | _codes(buckets) | _codes(stored)
-            replayed = replayed_figures(funds, buckets, codes)
+        buckets = dict(funds.buckets)
+        codes = self.categories | _codes(buckets) | _codes(stored)
+        replayed = view_figures(funds.figures(today, codes))
         shown = view_figures(view.figures(company_id, today, codes))
         differences = _compare("", shown, replayed)
         differences += _compare("bucket ", stored, buckets, ZERO)
@@ -147,16 +148,16 @@ class Reconciler:
 
 
 def _journal(
-    funds: FundsAccount, stored: dict[UUID, list[tuple[str, Decimal]]]
+    funds: FundsReplay, stored: dict[UUID, list[tuple[str, Decimal]]]
 ) -> list[tuple[str, str, str]]:
     found = [
         (f"entry {entry_id} balance", str(_sum(lines)), "")
         for entry_id, lines in stored.items()
         if _sum(lines) != 0
     ]
-    for entry in funds.journal:
-        lines = [(line.bucket, line.amount.amount) for line in entry.lines]
-        if not entry.is_balanced():
+    for entry in funds.entries:
+        lines = [(line.bucket, line.amount) for line in entry.lines]
+        if _sum(lines) != 0:
             found.append((f"entry {entry.entry_id} balance", "", str(_sum(lines))))
         shown = stored.pop(entry.entry_id, None)
         if shown != lines:
@@ -166,41 +167,11 @@ def _journal(
     return found
 
 
-def replay(ledger: Ledger, aggregate_id: UUID, version: int | None = None) -> Any:
-    """An aggregate from its stored events (all, or up to ``version``): no cache, no snapshot
-    (None if it has no events)."""
-    events = ledger.repository.event_store.get(originator_id=aggregate_id, lte=version)
-    return project_aggregate(None, events)
-
-
-def replayed_figures(
-    funds: FundsAccount, buckets: dict[str, Decimal], categories: Iterable[str]
-) -> dict[str, Any]:
-    """The dashboard by the aggregate's own queries (call inside a context with the clock)."""
-    line = funds.credit_line
-    totals: dict[str, Decimal] = {}
-    for bucket, amount in buckets.items():
-        figure = figure_of(bucket)
-        if figure is not None and bucket not in (UNALLOCATED, DEPOSIT_FREE, REBATE):
-            totals[figure] = totals.get(figure, ZERO) + amount
-    figures: dict[str, Any] = {
-        "version": funds.version,
-        "financial_balance": funds.financial_balance().amount,
-        "available_to_order": funds.available_to_order().amount,
-        "unallocated": funds.balance(UNALLOCATED).amount,
-        "deposit_free": funds.balance(DEPOSIT_FREE).amount,
-        "rebate": funds.balance(REBATE).amount,
-        **{name: totals.get(name, ZERO) for name in _SUMS},
-        "credit_limit": line.terms.limit.amount if line else ZERO,
-        "credit_used": funds.credit_used().amount,
-        "credit_available": funds.credit_available().amount,
-        "credit_open": bool(line and line.open),
-        "credit_frozen": bool(line and line.frozen),
-        "overdue": bool(funds.overdue_bills()),
-    }
-    for code in categories:
-        figures[f"available_to_order {code}"] = funds.available_to_order(code).amount
-    return figures
+def replay(ledger: Ledger, funds_id: UUID, version: int | None = None) -> FundsReplay:
+    """A funds account replayed from its stored events (all, or up to ``version``): no cache,
+    no snapshot, no aggregate (version 0 if it has no events)."""
+    events = ledger.repository.event_store.get(originator_id=funds_id, lte=version)
+    return replay_funds(events)
 
 
 _SUMS = ("allocated", "held", "reserved", "deposit_locked")

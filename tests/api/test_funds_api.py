@@ -204,6 +204,7 @@ def test_a_transfer_to_another_company_changes_both_statements_in_one_write(
     written = api.services.ledger.recorder.select_notifications(start=head + 1, limit=10)
     assert [n.topic.rsplit(".", 1)[-1] for n in written] == [
         "TransferApproved",
+        "Made",  # the decided transfer's claim (domain/funds/spent.py)
         "Opened",
         "TransferReceived",
     ]

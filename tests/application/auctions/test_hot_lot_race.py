@@ -19,6 +19,7 @@ from domain.funds.account import FundsAccount
 from domain.ledger import UnitOfWork
 from domain.values import Money, UnitPrice
 from interfaces.reconcile import reconciler
+from projections.balances.replay import replay_funds
 from tests.api.auction_support import AuctionStage, Bidder, auction_stage
 from tests.api.conftest import Api
 
@@ -59,9 +60,11 @@ def race(s: AuctionStage, lot_id: UUID) -> tuple[list[tuple[UUID, Decimal]], Cou
 
 
 def deposit_locks(s: AuctionStage, company_id: UUID, session_id: UUID) -> int:
-    funds = UnitOfWork(s.services.ledger).get(FundsAccount, FundsAccount.id_for(company_id))
+    events = s.services.ledger.repository.event_store.get(FundsAccount.id_for(company_id))
     return sum(
-        1 for e in funds.journal if e.kind == "deposit_locked" and e.reference == str(session_id)
+        1
+        for e in replay_funds(events).entries
+        if e.kind == "deposit_locked" and e.reference == str(session_id)
     )
 
 

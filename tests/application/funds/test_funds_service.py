@@ -118,6 +118,7 @@ def test_transfer_to_another_company_moves_the_money_in_one_save(
     written = ledger.recorder.select_notifications(start=head + 1, limit=10)
     assert [n.topic.rsplit(".", 1)[-1] for n in written] == [
         "TransferApproved",
+        "Made",  # the decided transfer's claim (domain/funds/spent.py)
         "Opened",
         "TransferReceived",  # the receiver's account opens on first use
     ]

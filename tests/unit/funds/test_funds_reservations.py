@@ -140,8 +140,8 @@ def test_post_settlement_releases_the_surplus_and_closes_the_contract() -> None:
     assert funds.balance("seller.revenue") == cny("940")
     assert funds.balance("category:HRC") == cny("60")
     assert closed.closed and closed.remaining == Money.zero()
-    refused(funds, "reservation_closed", funds.reserve, contract, "HRC", cny("1"))
-    refused(funds, "reservation_closed", funds.settle, contract, cny("1"))
+    assert funds.reservation(contract) is None  # closed: it leaves the account
+    refused(funds, "not_found", funds.settle, contract, cny("1"))  # the service: reservation_closed
 
 
 def test_post_settlement_charges_a_shortfall_from_the_category_then_credit() -> None:
