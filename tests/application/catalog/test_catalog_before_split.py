@@ -29,6 +29,7 @@ from domain.ledger import Ledger, UnitOfWork
 from domain.values import Quantity, UnitPrice
 from interfaces.config import Settings
 from interfaces.wiring import Services
+from projections.catalog.tree import CategoryTreeView
 from projections.listings.search import ListingSearch
 
 FIXTURE = Path(__file__).parent.parent.parent / "fixtures" / "catalog-before-split.db"
@@ -214,6 +215,7 @@ def test_the_old_account_still_resets_a_password(services: Services, old: Ledger
 
 
 def test_every_read_model_rebuilds_from_the_old_store(services: Services, old: Ledger) -> None:
+    services.catalog.define_category("SHEET", "薄板", "STEEL", ("thickness",))  # splits it
     services.projections.setup()
     services.projections.catch_up()
     status = services.projections.status()
@@ -222,6 +224,10 @@ def test_every_read_model_rebuilds_from_the_old_store(services: Services, old: L
     rows, total = services.listings.search(ListingSearch(now=NOW, category="STEEL"))
     assert total == 1 and rows[0]["listing_id"] == listing_id_of(old)
     assert rows[0]["category_path"] == ["METAL", "STEEL", "PLATE"]
+    tree = {c["code"]: c for c in CategoryTreeView(services.views).categories()}
+    assert set(tree) == OLD_CODES | {"SHEET"}  # the split's copies are not counted twice
+    assert tree["SHEET"]["template"] == ["grade", "standard", "thickness"]
+    assert tree["HRC_PICKLED"]["template"] == ["grade", "standard", "thickness", "width", "surface"]
 
 
 def test_the_old_catalog_is_split_once_by_adding_events(services: Services, old: Ledger) -> None:
