@@ -257,6 +257,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "as_of_in_future": ("That date has not begun.", "对账日期尚未开始。"),
     "company_not_bound": ("No company bound.", "该账户尚未绑定企业，无可确认的余额。"),
     "signing_key_unavailable": ("No signing key.", "平台签名密钥不可用。"),
+    # ---- tamper evidence: checkpoints and proofs
+    "position_not_checkpointed": (
+        "That position is not yet in any checkpoint.",
+        "位置 {position} 尚未包含在任何已签名检查点中；请先生成检查点或等待下一次。",
+    ),
+    "checkpoint_order": ("The old checkpoint is the larger.", "旧检查点的规模大于新检查点。"),
+    "store_empty": ("The store holds no events yet.", "事件存储中尚无事件，无可签名的内容。"),
+    "tree_incomplete": ("Stored tree nodes are missing.", "存储的默克尔树节点缺失。"),
 }
 
 

@@ -100,3 +100,10 @@ def test_only_auditors_and_finance_read_proofs(api: Api, auditor: str) -> None:
     ok(api.post("/audit/checkpoints", operator), 201)  # operators may take one
     assert ok(api.get("/audit/proofs/inclusion/1", finance))["leaf"]["index"] == 0
     assert api.get("/audit/checkpoints").status_code == 401
+
+
+def test_a_proof_refused_in_chinese_names_the_position(api: Api, auditor: str) -> None:
+    api.register("13800000001")
+    response = api.get("/audit/proofs/inclusion/1", auditor, headers={"Accept-Language": "zh-CN"})
+    body = problem(response, 409, "position_not_checkpointed")
+    assert "位置 1 尚未包含在任何已签名检查点中" in body["detail"]
