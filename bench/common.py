@@ -87,6 +87,26 @@ def raw_commit_rate(settings: Settings, workers: int, seconds: float) -> float:
             conn.close()
 
 
+def loaded_machine_note(seconds: float | None = None) -> str:
+    """When and on what the figures were measured: the load average says how much the other
+    processes on the machine took from them (a shared machine gives noisy figures)."""
+    one, five, _ = os.getloadavg()
+    cpus = os.cpu_count() or 1
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    per = f", {seconds:g} s per measurement" if seconds is not None else ""
+    loaded = " — a LOADED machine, figures are noisy" if five > cpus else ""
+    return f"{when}, {cpus} CPUs, load average {one:.1f} / {five:.1f} (1 / 5 min){loaded}{per}"
+
+
+def ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.2f}" if baseline else "–"
+
+
+def client_counts(text: str) -> list[int]:
+    """``"1,16,64"`` → ``[1, 16, 64]`` (a command-line option)."""
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
 def table(rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
