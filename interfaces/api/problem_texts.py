@@ -61,6 +61,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reason_required": ("Give a reason.", "请填写原因。"),
     # ---- numbers
     "invalid_amount": ("Not a valid amount.", "金额无效。"),
+    "invalid_as_of": ("Not a valid date or moment (as_of).", "查询时点无效（as_of）。"),
     "invalid_price": ("Not a valid price.", "价格无效。"),
     "invalid_quantity": ("Not a valid quantity.", "数量无效。"),
     "invalid_percent": ("Not a percentage.", "不是有效的百分比。"),
