@@ -21,6 +21,7 @@ from domain.access import LEAD_ROLES, Scope, scope_of
 from domain.auctions import STATE_LABELS, LotState
 from domain.context import Actor, Role
 from domain.errors import ForbiddenError, NotFoundError, ValidationError
+from domain.rebates.values import Period
 from interfaces.wiring import Services
 from projections.reports.view import SalesFilters
 
@@ -65,8 +66,14 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("bidder_count", "竞买人数"), ("extensions", "延时次数"), ("outcome_label", "结果"),
         ("winner", "买受人"),
     ],
+    "rebates": [
+        ("period", "期间"), ("company_name", "客户"), ("policy_no", "政策编号"),
+        ("policy_name", "政策名称"), ("kind_label", "返利类型"), ("policy_version", "政策版本"),
+        ("accrued", "计提金额"), ("credited", "已返金额"), ("outstanding", "未返金额"),
+        ("closed", "已结期"),
+    ],
 }  # fmt: skip
-NAMES = ("sales", "deal-feed", "performance", "commissions", "auctions")
+NAMES = ("sales", "deal-feed", "performance", "commissions", "auctions", "rebates")
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class ReportQuery:
     grain: str | None = None  # sales: day, month
     session_id: UUID | None = None  # auctions
     outcome: str | None = None  # auctions
+    period: str | None = None  # rebates: YYYY-MM or YYYY
 
 
 @dataclass(frozen=True)
@@ -213,6 +221,19 @@ def _auctions(
     return ReportPage(page.total, rows)
 
 
+def _rebates(
+    services: Services, actor: Actor, query: ReportQuery, limit: int, offset: int
+) -> ReportPage:
+    """返利对账单 per customer, from the rebates read model: per period, policy and version,
+    accrued, credited and outstanding (a buyer its own; a lead its team's customers)."""
+    scope = report_scope(actor)
+    if query.company_id is not None:
+        services.accounts.get_account(query.company_id)  # 404 unless visible
+    key = Period.parse(query.period).key if query.period else None
+    count, rows = services.rebate_views.statement(scope, query.company_id, key, limit, offset)
+    return ReportPage(count, rows)
+
+
 def _staff_only(actor: Actor) -> None:
     if not actor.role.is_staff:
         raise ForbiddenError("Performance and commissions are for the seller's staff.")
@@ -224,6 +245,7 @@ _FETCHERS: dict[str, Callable[[Services, Actor, ReportQuery, int, int], ReportPa
     "performance": _performance,
     "commissions": _commissions,
     "auctions": _auctions,
+    "rebates": _rebates,
 }
 
 

@@ -12,7 +12,7 @@ import typer
 
 from interfaces.commands.common import EXIT_BAD_INPUT, EXIT_USAGE, CliError, open_store
 
-NAMES = ("sales", "deal-feed", "performance", "commissions", "auctions")
+NAMES = ("sales", "deal-feed", "performance", "commissions", "auctions", "rebates")
 SHOWN = 50  # rows printed without --csv
 
 
@@ -46,6 +46,7 @@ def report(
     company: Annotated[str | None, typer.Option(help="A customer's id")] = None,
     manager: Annotated[str | None, typer.Option(help="A manager's id")] = None,
     team: Annotated[str | None, typer.Option(help="A supervisor's or director's id")] = None,
+    period: Annotated[str | None, typer.Option(help="rebates: YYYY-MM or YYYY")] = None,
 ) -> None:
     """Export a report read from the reports read model (it catches up first), as the auditor
     sees it: every row of every page. Without --csv, the first rows as a table."""
@@ -66,13 +67,13 @@ def report(
     query = ReportQuery(
         start=_day(start, "--from"), end=_day(end, "--to"), category=category, region=region,
         company_id=_uuid(company, "--company"), manager_id=_uuid(manager, "--manager"),
-        team_id=_uuid(team, "--team"), by=by, grain=grain,
+        team_id=_uuid(team, "--team"), by=by, grain=grain, period=period,
     )  # fmt: skip
     services = open_store()
     auditor = CommandContext(actor=Actor(None, Role.AUDITOR), request_id=f"cli:report:{name}")
     columns = columns_of(name, query)
     try:
-        services.projections.catch_up(["reports", "auctions"])
+        services.projections.catch_up(["reports", "auctions", "rebates"])
         with context.acting(auditor), Progress(transient=csv_file is None) as progress:
             task = progress.add_task(f"report {name}", total=None)
 

@@ -115,11 +115,14 @@ def _where(alias: str, scope: Scope, filters: dict[str, Any]) -> tuple[str, list
     if scope.account_id is not None:
         where.append(f"{alias}.company_id = %s")
         params.append(scope.account_id)
-    if scope.manager_id is not None:
+    managers = scope.managers()
+    if managers is not None:  # a manager's customers, or a sales team's (issue 11)
+        marks = ", ".join(["%s"] * len(managers)) or "NULL"
         where.append(
-            f"{alias}.company_id IN (SELECT company_id FROM rebate_companies WHERE manager_id = %s)"
+            f"{alias}.company_id IN "
+            f"(SELECT company_id FROM rebate_companies WHERE manager_id IN ({marks}))"
         )
-        params.append(scope.manager_id)
+        params.extend(sorted(managers))
     for column, value in filters.items():
         if value is not None:
             where.append(f"{alias}.{column} = %s")

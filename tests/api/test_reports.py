@@ -217,3 +217,26 @@ def test_rebuilding_the_reports_gives_the_same_digest(api: Api) -> None:
     live = reports.digest(api.services.views)
     assert api.services.projections.rebuild("reports") > 0
     assert reports.digest(api.services.views) == live
+
+
+def test_the_rebate_statement_per_customer_follows_the_rebates_read_model(api: Api) -> None:
+    org = organisation(api)
+    body = {"policy_no": "OT", "name": "订单总价返", "kind": "order_total", "level": "ordinary",
+            "rate": "1.50", "valid_from": "2026-11-01"}  # fmt: skip
+    ok(api.post("/rebates/policies", org.s.finance, json=body), 201)
+    position = scenario(org)["position"]
+    c1, c2 = org.buyers["c1"][0], org.buyers["c2"][0]
+    rows = ok(api.get(f"/reports/rebates?wait_for={position}", org.auditor))["data"]
+    # 1.5 % of the settled 39,200.00 (c1) and 102,500.00 (c2)
+    assert {(r["company_id"], r["accrued"]) for r in rows} == {
+        (str(c1), "588.00"), (str(c2), "1537.50"),
+    }  # fmt: skip
+    mine = ok(api.get("/reports/rebates", org.east_lead))["data"]
+    assert [r["company_id"] for r in mine] == [str(c1)]
+    assert api.get(f"/reports/rebates?company_id={c2}", org.east_lead).status_code == 404
+    own = ok(api.get("/reports/rebates?period=2026-11", org.buyers["c2"][1]))["data"]
+    assert [r["accrued"] for r in own] == ["1537.50"]
+    bad = api.get("/reports/rebates?period=2026-13", org.auditor)
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_period")
+    csv = api.get("/reports/rebates?format=csv", org.auditor).content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("期间,客户,政策编号")

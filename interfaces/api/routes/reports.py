@@ -21,6 +21,7 @@ from domain.context import CommandContext
 from interfaces.api.deps import Anyone, ReadsFrom, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import PUBLIC, READS, SIGNED_IN, problems
+from interfaces.api.schemas.rebates import StatementPublic
 from interfaces.api.schemas.reports import (
     AuctionResultsReport,
     CommissionsReport,
@@ -35,6 +36,7 @@ router = APIRouter(prefix="/reports", tags=["reports"], responses=problems(*SIGN
 public = APIRouter(tags=["reports"], responses=problems(*PUBLIC, *READS))
 FromReports = Annotated[None, Depends(ReadsFrom("reports"))]
 FromAuctions = Annotated[None, Depends(ReadsFrom("reports", "auctions"))]
+FromRebates = Annotated[None, Depends(ReadsFrom("rebates"))]
 Format = Annotated[
     Literal["json", "csv"], Query(description="csv: every row as CSV (UTF-8 with BOM)")
 ]
@@ -180,6 +182,26 @@ def auction_results(
     """竞拍结果: closed lots, latest first, with the winning price; the winner masked."""
     query = ReportQuery(**{**filters.query.__dict__, "session_id": session_id, "outcome": outcome})
     return _answer(AuctionResultsReport, services, ctx, "auctions", query, format, limit, offset)
+
+
+@router.get("/rebates", response_model=StatementPublic, responses=CSV)
+def rebate_statement(
+    services: Svc,
+    ctx: SignedIn,
+    _: FromRebates,
+    filters: Filters,
+    period: Annotated[
+        str | None, Query(max_length=7, description="A month YYYY-MM or a year YYYY")
+    ] = None,
+    format: Format = "json",
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Any:
+    """返利对账单 per customer (from the rebates read model): per period, policy and policy
+    version, accrued, credited and outstanding. A buyer its own company; a manager its bound
+    customers; a supervisor or director its team's; a customer you may not see is 404."""
+    query = ReportQuery(**{**filters.query.__dict__, "period": period})
+    return _answer(StatementPublic, services, ctx, "rebates", query, format, limit, offset)
 
 
 @public.get("/deal-feed", response_model=DealFeed, responses=CSV)
