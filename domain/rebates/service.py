@@ -32,6 +32,8 @@ from domain.rebates.period import RebateAccount, RebatePeriod
 from domain.rebates.policy import PolicyIndex, RebatePolicy
 from domain.rebates.results import describe, terms_of
 from domain.rebates.values import (
+    FIRST_YEAR,
+    LAST_YEAR,
     MEASURES,
     Period,
     PolicyScope,
@@ -39,6 +41,7 @@ from domain.rebates.values import (
     RebateKind,
     Tier,
     check_tiers,
+    check_year,
 )
 from domain.trading.settled import ContractAdjustment, SettledContract
 from domain.values import Money, Quantity
@@ -236,6 +239,10 @@ def _category(kind: RebateKind, category: str | None) -> str | None:
 def _terms(kind: RebateKind, terms: TermsInput, version: int) -> PolicyTerms:
     if terms.valid_to is not None and terms.valid_to < terms.valid_from:
         raise RebateInvalidError("invalid_validity", "valid_to is before valid_from.")
+    if not all(check_year(d.year) for d in (terms.valid_from, terms.valid_to) if d is not None):
+        raise RebateInvalidError(
+            "invalid_validity", f"Validity dates are from {FIRST_YEAR} to {LAST_YEAR}."
+        )
     if kind.tiered:
         if terms.measure not in MEASURES:
             raise RebateInvalidError("invalid_measure", "Tiers measure tonnes or amount.")

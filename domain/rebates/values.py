@@ -107,6 +107,13 @@ class PolicyTerms:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the business dates a policy or a period may name
+
+
+def check_year(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
 @dataclass(frozen=True)
 class Period:
     """A month (``2026-11``) or a year (``2026``) of business dates."""
@@ -127,11 +134,15 @@ class Period:
 
     @classmethod
     def parse(cls, key: str) -> Period:
+        """``YYYY-MM`` or ``YYYY``, from 2000 to 2100 (or 422 ``invalid_period``)."""
         text = (key or "").strip()
+        if not text.isascii():
+            text = ""
         try:
-            if len(text) == 4 and text.isdigit():
+            if len(text) == 4 and text.isdigit() and check_year(int(text)):
                 return cls(text)
-            if len(text) == 7 and text[4] == "-":
+            month = len(text) == 7 and text[4] == "-" and text[5:].isdigit()
+            if month and check_year(int(text[:4])):
                 return cls.month_of(date(int(text[:4]), int(text[5:]), 1))
         except ValueError:
             pass

@@ -50,6 +50,10 @@ TIERED = {"kind": "monthly_tier", "measure": "tonnes", "valid_from": "2026-11-01
         ),
         ({**TIERED, "tiers": [{"lower": "0.000", "rate": "101"}]}, "invalid_rate"),
         ({**TIERED, "tiers": []}, "tiers_required"),
+        ({"kind": "order_total", "level": "vip", "rate": "1", "valid_from": "1999-12-31"},
+         "invalid_validity"),
+        ({"kind": "order_total", "level": "vip", "rate": "1", "valid_to": "2026-10-31"},
+         "invalid_validity"),
     ],
 )  # fmt: skip
 def test_bad_policies_are_refused_and_nothing_is_written(
@@ -76,8 +80,9 @@ def test_only_finance_sets_policies_and_closes_periods(api: Api) -> None:
             "rate": "1.00", "valid_from": "2026-11-01"}  # fmt: skip
     assert api.post("/rebates/policies", s.manager, json=body).status_code == 403
     assert api.post("/rebates/periods/2026-10/close", s.buyer).status_code == 403
-    bad = api.post("/rebates/periods/2026-13/close", s.finance)
-    assert bad.status_code == 422 and bad.json()["code"] == "invalid_period"
+    for period in ("2026-13", "9999", "2101-01", "26-11"):
+        bad = api.post(f"/rebates/periods/{period}/close", s.finance)
+        assert bad.status_code == 422 and bad.json()["code"] == "invalid_period", period
 
 
 def test_a_customer_sees_its_own_rebates_and_no_one_elses(api: Api) -> None:
