@@ -153,3 +153,26 @@ def test_readiness_says_which_read_model_stopped_in_chinese(api) -> None:
     assert stopped.status_code == 503
     assert stopped.json()["detail"] == "读模型已停止：balances。"
     assert stopped.headers["Content-Language"] == "zh-CN"
+
+
+def test_category_names_stand_beside_their_codes(api) -> None:
+    s = stage(api)
+    coil = s.listing(quantity="20.000", price="4000.00")
+    s.fund("50000.00")
+    assert api.services.projections.wait(api.services.ledger.head(), timeout=10)
+
+    one = api.get(f"/listings/{coil}", s.buyer).json()
+    found = api.get("/listings", s.buyer).json()
+    assert (one["category"], one["category_name"]) == ("HRC", "热轧卷板")
+    assert [(r["category"], r["category_name"]) for r in found["data"]] == [("HRC", "热轧卷板")]
+
+    api.post("/cart/items", s.buyer, json={"listing_id": str(coil), "quantity": "5.000"})
+    placed = api.post("/cart/checkout", s.buyer, json={"delivery_address": "Dock 3"})
+    assert placed.status_code == 201, placed.text
+    order = api.get(f"/orders/{placed.json()['order_id']}", s.buyer).json()
+    assert [(ln["category"], ln["category_name"]) for ln in order["lines"]] == [("HRC", "热轧卷板")]
+
+    balances = api.get("/me/balances", s.buyer).json()
+    assert {(c["category"], c["category_name"]) for c in balances["categories"]} >= {
+        ("HRC", "热轧卷板")
+    }

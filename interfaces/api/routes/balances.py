@@ -23,6 +23,7 @@ from domain.accounts.account import Account
 from domain.context import Actor, Role
 from domain.errors import NotFoundError
 from domain.ledger import UnitOfWork
+from interfaces.api.category_names import category_names
 from interfaces.api.deps import ReadsFrom, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import READS, SIGNED_IN, problems
@@ -50,7 +51,7 @@ router = APIRouter(prefix="/funds/{company_id}", tags=["balances"], responses=RE
 tracking = APIRouter(prefix="/tracking", tags=["tracking"], responses=READ_PROBLEMS)
 audit = APIRouter(prefix="/audit", tags=["audit"], responses=READ_PROBLEMS)
 FromBalances = Annotated[None, Depends(ReadsFrom("balances"))]
-FromDashboard = Annotated[None, Depends(ReadsFrom("balances", "tracking"))]
+FromDashboard = Annotated[None, Depends(ReadsFrom("balances", "tracking", "category_tree"))]
 FromFundsTracking = Annotated[None, Depends(ReadsFrom("funds_tracking"))]
 
 STAFF_VIEWERS = (
@@ -94,6 +95,7 @@ def _balances(services: Services, company_id: UUID, today: date) -> BalancesPubl
     return BalancesPublic.of(
         services.balances.figures(company_id, today, categories),
         services.tracking.company_figures(company_id),
+        category_names(services),
     )
 
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from domain.access import scope_of
 from domain.context import CommandContext
 from domain.values import Quantity, UnitPrice
+from interfaces.api.category_names import category_names
 from interfaces.api.deps import ReadsFrom, SignedIn, Svc
 from interfaces.api.responses import (
     COMMANDS,
@@ -46,7 +47,9 @@ from projections.listings.search import ListingSearch
 router = APIRouter(
     prefix="/listings", tags=["listings"], responses=problems(*SIGNED_IN, *COMMANDS, *READS)
 )
-FromListings = Annotated[None, Depends(ReadsFrom("listing_search", "account_directory"))]
+FromListings = Annotated[
+    None, Depends(ReadsFrom("listing_search", "account_directory", "category_tree"))
+]
 
 
 @router.get("", response_model=ListingsPublic)
@@ -59,8 +62,9 @@ def search_listings(
     to narrow), priced for ``region`` when they give one. Price bounds apply to the price shown."""
     search = _search_for(params, services, ctx)
     rows, total = services.listings.search(search)
+    names = category_names(services)
     return ListingsPublic(
-        data=[ListingRow(**row) for row in rows],
+        data=[ListingRow(**row, category_name=names.get(row["category"])) for row in rows],
         count=total,
         limit=search.limit,
         offset=search.offset,
@@ -120,7 +124,9 @@ def create_listing(body: ListingCreate, services: Svc, ctx: SignedIn) -> OrjsonR
 def get_listing(listing_id: UUID, services: Svc, ctx: SignedIn) -> ListingPublic:
     """Staff see every listing with its level and customer prices; a buyer sees an on-shelf
     listing sold into its region, with ``your_price`` (otherwise 404)."""
-    return ListingPublic.of(services.catalog.get_listing(listing_id))
+    listing = services.catalog.get_listing(listing_id)
+    name = category_names(services).get(listing["category"])
+    return ListingPublic.of({**listing, "category_name": name})
 
 
 @router.get("/{listing_id}/price-book", response_model=PriceBookPublic)

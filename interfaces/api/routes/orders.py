@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from domain.errors import ValidationError
 from domain.values import Quantity
+from interfaces.api.category_names import category_names
 from interfaces.api.deps import SignedIn, Svc
 from interfaces.api.responses import COMMANDS, SIGNED_IN, OrjsonResponse, command_response, problems
 from interfaces.api.schemas.answers import (
@@ -63,7 +64,7 @@ def checkout(body: Checkout, services: Svc, ctx: SignedIn) -> OrjsonResponse:
 def get_order(order_id: UUID, services: Svc, ctx: SignedIn) -> OrderPublic:
     """The order read from its own history: lines (price rule and version), statuses with
     their labels, contracts and returns."""
-    return OrderPublic.of(services.orders.get(order_id))
+    return OrderPublic.of(services.orders.get(order_id), category_names(services))
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderStateAnswer)

@@ -6,6 +6,7 @@ with 3 places ("12.500").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,7 @@ from projections.balances.reconcile import Reconciliation
 
 class CategoryBalance(BaseModel):
     category: str = Field(examples=["HRC"])
+    category_name: str | None = Field(default=None, examples=["热轧卷板"])
     amount: Amount = Field(description="Money allocated to this category")
     available_to_order: Amount = Field(description="The category's money + credit available")
 
@@ -63,8 +65,13 @@ class BalancesPublic(BaseModel):
     trade: TradeFigures
 
     @classmethod
-    def of(cls, figures: BalanceFigures, trade: dict[str, Decimal]) -> BalancesPublic:
-        return cls.model_validate({**asdict(figures), "trade": trade})
+    def of(
+        cls, figures: BalanceFigures, trade: dict[str, Decimal], names: Mapping[str, str]
+    ) -> BalancesPublic:
+        data = asdict(figures)
+        for category in data["categories"]:
+            category["category_name"] = names.get(category["category"])
+        return cls.model_validate({**data, "trade": trade})
 
 
 class JournalLinePublic(BaseModel):

@@ -312,6 +312,7 @@ class ListingPublic(_ListingLabels):
     )
     product: ProductPublic
     category: str
+    category_name: str | None = Field(default=None, examples=["热轧卷板"])
     warehouse: str
     on_shelf_at: Instant | None
     off_shelf_at: Instant | None
@@ -378,6 +379,7 @@ class ListingRow(_ListingLabels):
     product_id: UUID
     product_name: str
     category: str
+    category_name: str | None = Field(default=None, examples=["热轧卷板"])
     category_path: list[str]
     warehouse: str
     attributes: AttributesPublic

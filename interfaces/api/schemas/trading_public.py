@@ -4,6 +4,7 @@ strings; each status has its Chinese label beside it (``…_label``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from uuid import UUID
 
 from pydantic import BaseModel, Field, computed_field
@@ -21,6 +22,7 @@ class OrderLinePublic(BaseModel):
     line_no: int
     listing_id: UUID
     category: str = Field(examples=["HRC"])
+    category_name: str | None = Field(default=None, examples=["热轧卷板"])
     warehouse: str
     description: str
     quantity: Tonnage
@@ -72,7 +74,7 @@ class OrderPublic(BaseModel):
     returns: list[OrderReturnPublic]
 
     @classmethod
-    def of(cls, order: Order) -> OrderPublic:
+    def of(cls, order: Order, names: Mapping[str, str] | None = None) -> OrderPublic:
         status = order.status.value
         paid, shipped = order.payment_status.value, order.shipping_status.value
         return cls(
@@ -98,6 +100,7 @@ class OrderPublic(BaseModel):
                     line_no=ln.line_no,
                     listing_id=ln.listing_id,
                     category=ln.category,
+                    category_name=(names or {}).get(ln.category),
                     warehouse=ln.warehouse,
                     description=ln.description,
                     quantity=ln.quantity.tonnes,
