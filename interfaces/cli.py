@@ -262,8 +262,10 @@ def project() -> None:
 def rebuild(
     name: Annotated[str | None, typer.Argument(help="One projection; all when omitted")] = None,
 ) -> None:
-    """Drop the read models (all, or the one named) and rebuild them from the first event,
-    with a progress bar; an unknown name is refused with the valid names (exit 2)."""
+    """Rebuild the read models (all, or the one named) from the first event into new tables,
+    with a progress bar, and switch to them once caught up (queries keep answering from the
+    old ones meanwhile); prints each one's digest before and after. An unknown name is refused
+    with the valid names (exit 2)."""
     from rich.progress import Progress
 
     from projections.all import all_projections
@@ -281,11 +283,14 @@ def rebuild(
                     tasks[projection] = progress.add_task(projection, total=max(head, 1))
                 progress.update(tasks[projection], completed=position)  # type: ignore[arg-type]
 
-            services.projections.rebuild(name, on_batch=on_batch)
-        for status in services.projections.status().values():
-            if name is not None and status.name != name:
-                continue
-            typer.echo(f"{status.name}: position {status.position} of {status.head}")
+            rebuilt = services.projections.rebuild_compared(name, on_batch=on_batch)
+        for r in rebuilt:
+            same = "same rows" if r.same else "different rows"
+            typer.echo(
+                f"{r.name}: position {r.position} of {services.projections.status()[r.name].head}"
+                f"; digest before {r.before[:16]} (position {r.before_position}), "
+                f"after {r.after[:16]}: {same}"
+            )
     finally:
         services.close()
 

@@ -39,6 +39,7 @@ def test_rebuild_name_prints_only_what_it_rebuilt(cli: Cli) -> None:
     assert result.returncode == 0, result.stderr
     rebuilt = [line for line in result.stdout.splitlines() if ": position " in line]
     assert len(rebuilt) == 1 and rebuilt[0].startswith("balances: position")
+    assert "digest before " in rebuilt[0] and rebuilt[0].endswith(": same rows")
 
 
 def test_reconcile_with_no_companies_finishes_its_progress_bar(cli: Cli) -> None:
