@@ -98,3 +98,13 @@ def apply(projection: Projection, items: list[Item], tx: Transaction) -> None:
             projection.handle(item.event(), tx)
         except Exception as exc:
             raise EventError(projection.name, item.id, item.topic, exc) from exc
+
+
+def needs_rerun(error: BaseException) -> bool:
+    """Whether a failed buffered batch must run again unbuffered to name its event: an error
+    a handler raised itself is at its event, but a database error may come from a write kept
+    from an earlier one (it surfaces at the next flush)."""
+    cause = error.cause if isinstance(error, EventError) else error
+    return type(cause).__module__.split(".")[0] in ("psycopg", "sqlite3") or not isinstance(
+        error, EventError
+    )

@@ -26,7 +26,7 @@ from projections.base import (
     save_position,
 )
 from projections.database import Transaction, ViewDatabase
-from projections.feed import EventError, EventFeed, apply
+from projections.feed import EventFeed, apply, needs_rerun
 
 OnBatch = Callable[[str, int, int], None]  # (projection name, position reached, target head)
 
@@ -46,8 +46,9 @@ class Rebuilt:
 
     @property
     def same(self) -> bool:
-        """The new tables hold exactly the rows the old ones held (at the same position)."""
-        return self.before == self.after and self.before_position == self.position
+        """The new tables hold exactly the rows the old ones held (whose position, when it was
+        behind, says how many events they had not applied yet)."""
+        return self.before == self.after
 
 
 class SupersededError(Exception):
@@ -103,13 +104,10 @@ class Rebuild:
         """Apply the next batch to the new tables: (events applied, position reached)."""
         try:
             return self._batch(self.buffered)
-        except EventError:
-            if not self.buffered:
-                raise
         except SupersededError:
             raise
-        except Exception:
-            if not self.buffered:
+        except Exception as error:
+            if not (self.buffered and needs_rerun(error)):
                 raise
         return self._batch(False)  # the same batch again, each write sent at once: names the event
 

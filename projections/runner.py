@@ -38,7 +38,7 @@ from projections.base import (
     save_position,
 )
 from projections.database import Transaction, ViewDatabase
-from projections.feed import EventError, EventFeed, apply
+from projections.feed import EventError, EventFeed, apply, needs_rerun
 from projections.follower import Follower
 from projections.rebuild import Rebuild, Rebuilt
 from projections.waiting import Waited, Waiters
@@ -82,7 +82,7 @@ class ProjectionRunner(Follower):
         ledger: Application[Any],
         db: ViewDatabase,
         projections: Sequence[Projection],
-        batch_size: int = 1000,
+        batch_size: int = 500,
         poll_interval: float | None = None,
         buffered: bool = True,
     ) -> None:
@@ -103,8 +103,15 @@ class ProjectionRunner(Follower):
         listen = channel if db.dialect == "postgres" else None
         default_poll = 1.0 if listen else 0.05
         super().__init__(listen, default_poll if poll_interval is None else poll_interval)
+        # With the queries on a standby (projections/replica.py), where this runner got to
+        # says nothing of what a query sees there: the waiters read the standby's positions.
+        elsewhere = bool(getattr(db, "reads_elsewhere", False))
         self._waiters = Waiters(
-            db, self._feed.head, lambda: self.running, self._positions, self._stopped
+            db,
+            self._feed.head,
+            (lambda: False) if elsewhere else (lambda: self.running),
+            {} if elsewhere else self._positions,
+            self._stopped,
         )
         self.setup()
 
@@ -285,12 +292,12 @@ class ProjectionRunner(Follower):
                     save_position(tx, projection.name, projection.version, position)
         except _OutdatedError:
             raise
-        except EventError:
-            if buffered:
+        except EventError as error:
+            if buffered and needs_rerun(error):
                 return self._advance(projection, before, buffered=False)
             raise
         except Exception as exc:
-            if buffered:
+            if buffered and needs_rerun(exc):
                 return self._advance(projection, before, buffered=False)
             self._errors[projection.name] = f"{type(exc).__name__}: {exc}"
             raise
