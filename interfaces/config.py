@@ -67,6 +67,8 @@ class Settings:
     persistence: Literal["sqlite", "postgres"] = "sqlite"
     sqlite_path: Path = Path("var/steelyard.db")
     postgres: PostgresSettings = field(default_factory=PostgresSettings)
+    # a hot standby of the same database: the read models' queries go there (STEELYARD_READ_*)
+    read_replica: PostgresSettings | None = None
     secret_key: str = ""
     token_minutes: int = 60
     binding_idle_days: int = 90
@@ -110,6 +112,7 @@ class Settings:
                 pool_size=read.postgres_pool_size,
                 lock_timeout=read.postgres_lock_timeout,
             ),
+            read_replica=read.replica(),
             secret_key=secret,
             token_minutes=read.token_minutes,
             binding_idle_days=read.binding_idle_days,
@@ -197,6 +200,10 @@ class Environment(BaseSettings):
     postgres_schema: str = Field("", alias="POSTGRES_SCHEMA")
     postgres_pool_size: int = Field(10, alias="POSTGRES_POOL_SIZE")
     postgres_lock_timeout: int = Field(5, alias="POSTGRES_LOCK_TIMEOUT")
+    read_host: str = Field("", alias="STEELYARD_READ_HOST")
+    read_port: int | None = Field(None, alias="STEELYARD_READ_PORT")
+    read_user: str = Field("", alias="STEELYARD_READ_USER")
+    read_password: str = Field("", alias="STEELYARD_READ_PASSWORD")
     secret_key: str = Field("", alias="STEELYARD_SECRET_KEY")
     allow_dev_secret: bool = Field(False, alias="STEELYARD_ALLOW_DEV_SECRET")
     signing_key_file: Path | None = Field(None, alias="STEELYARD_SIGNING_KEY_FILE")
@@ -249,6 +256,25 @@ class Environment(BaseSettings):
         except ValidationError as error:
             raise ConfigError(_first_message(error)) from None
 
+    def replica(self) -> PostgresSettings | None:
+        """The hot standby the read models' queries go to, when ``STEELYARD_READ_HOST`` is set:
+        the same database and schema, its own host and port (user and password as the
+        primary's unless given)."""
+        if not self.read_host:
+            return None
+        if self.persistence != "postgres":
+            raise ConfigError("STEELYARD_READ_HOST needs STEELYARD_PERSISTENCE=postgres")
+        return PostgresSettings(
+            host=self.read_host,
+            port=self.read_port or self.postgres_port,
+            dbname=self.postgres_dbname,
+            user=self.read_user or self.postgres_user,
+            password=self.read_password or self.postgres_password,
+            schema=self.postgres_schema,
+            pool_size=self.postgres_pool_size,
+            lock_timeout=self.postgres_lock_timeout,
+        )
+
     @classmethod
     def _name(cls, info: ValidationInfo) -> str:
         return str(cls.model_fields[str(info.field_name)].alias)
@@ -267,6 +293,7 @@ class Environment(BaseSettings):
         "postgres_port",
         "postgres_pool_size",
         "postgres_lock_timeout",
+        "read_port",
         "token_minutes",
         "binding_idle_days",
         "read_wait_seconds",

@@ -179,5 +179,11 @@ def open_views(settings: ViewSettings, pool_size: int | None = None) -> ViewData
     if settings.persistence == "postgres":
         default = int(getattr(settings.postgres, "pool_size", 4))
         size = default if pool_size is None else pool_size
-        return PostgresViewDatabase(settings.postgres.conninfo(), size)
+        primary = PostgresViewDatabase(settings.postgres.conninfo(), size)
+        standby = getattr(settings, "read_replica", None)
+        if standby is None:
+            return primary
+        from projections.replica import ReplicaReads  # queries on the hot standby
+
+        return ReplicaReads(primary, PostgresViewDatabase(standby.conninfo(), size))
     return SQLiteViewDatabase(Path(settings.sqlite_path).with_suffix(".views.db"))
