@@ -301,7 +301,9 @@ class Environment(BaseSettings):
         mode="before",
     )
     @classmethod
-    def _whole_number(cls, value: Any, info: ValidationInfo) -> int:
+    def _whole_number(cls, value: Any, info: ValidationInfo) -> int | None:
+        if value is None and info.field_name == "read_port":
+            return None  # unset: the primary's port
         try:
             number = int(value)
         except (TypeError, ValueError):
