@@ -65,13 +65,20 @@ class IntegrityLog:
             if head.size == 0 or (latest is not None and latest.tree_size >= head.size):
                 return latest
             root = Frontier.unpack(head.size, head.frontier).root()
-            taken = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+            moment = (now or datetime.now(UTC)).astimezone(UTC)
+            taken = moment.isoformat(timespec="seconds").replace("+00:00", "Z")
             unsigned = Checkpoint(head.size, root, taken, key.key_id(), b"")
             checkpoint = Checkpoint(
                 head.size, root, taken, key.key_id(), key.sign(unsigned.message())
             )
             self.sql.add_checkpoint(curs, checkpoint)
             return checkpoint
+
+    def position_of(self, tree_size: int) -> int:
+        """The position of the newest event in the tree of ``tree_size`` leaves."""
+        with self.cursor() as curs:
+            rows = self.sql.leaves(curs, tree_size - 1, tree_size)
+        return rows[0].notification_id if rows else 0
 
     def checkpoints(self, after_size: int = 0, limit: int = 1000) -> list[Checkpoint]:
         with self.cursor() as curs:

@@ -16,6 +16,7 @@ from interfaces.api.responses import SIGNED_IN, OrjsonResponse, problems
 from interfaces.api.schemas.audit_proofs import (
     CheckpointPublic,
     CheckpointsPublic,
+    CheckpointTaken,
     ConsistencyProofPublic,
     InclusionProofPublic,
 )
@@ -58,24 +59,23 @@ def checkpoints(
 
 
 @router.post(
-    "/checkpoints",
-    response_model=CheckpointPublic,
-    status_code=201,
-    responses={200: {"model": CheckpointPublic, "description": "Nothing new since the latest"},
-               **problems(503)},
-)  # fmt: skip
+    "/checkpoints", response_model=CheckpointTaken, status_code=201, responses=problems(503)
+)
 def take_checkpoint(services: Svc, ctx: SignedIn) -> OrjsonResponse:
-    """Sign the tree as it stands now (201); if nothing was written since the latest
-    checkpoint, that one (200). 409 ``store_empty`` for a store without events; 503
-    ``signing_key_unavailable`` when no key is configured."""
+    """Sign the tree as it stands now, with the position of the newest event it holds;
+    ``created`` false: nothing was written since the latest checkpoint, which is answered.
+    409 ``store_empty`` for a store without events; 503 ``signing_key_unavailable`` when no
+    key is configured."""
     require_role(ctx.actor, *TAKERS)
     log = IntegrityLog.of(services.ledger)
-    before = log.checkpoints(log.head().size - 1, 1) if log.head().size else []
+    latest = log.checkpoints(log.head().size - 1, 1) if log.head().size else []
     checkpoint = log.take_checkpoint(platform_key(services.settings), ctx.now())
     if checkpoint is None:
         raise ConflictError("store_empty", "The store holds no events yet: nothing to sign.")
-    status = 200 if before and before[0].tree_size == checkpoint.tree_size else 201
-    return OrjsonResponse(checkpoint.document(), status)
+    created = not (latest and latest[0].tree_size == checkpoint.tree_size)
+    position = log.position_of(checkpoint.tree_size)
+    body = {**checkpoint.document(), "position": position, "created": created}
+    return OrjsonResponse(body, 201, headers={"X-Event-Position": str(position)})
 
 
 @router.get("/checkpoints/{tree_size}", response_model=CheckpointPublic)

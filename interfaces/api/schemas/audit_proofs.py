@@ -19,6 +19,11 @@ class CheckpointPublic(BaseModel):
     )
 
 
+class CheckpointTaken(CheckpointPublic):
+    position: int = Field(description="The position of the newest event the signed tree holds")
+    created: bool = Field(description="False: nothing was written since, this is the latest")
+
+
 class TreeHead(BaseModel):
     tree_size: int = Field(description="Events in the tree now (signed or not yet)")
     position: int = Field(description="The position of the newest of them")
