@@ -21,6 +21,7 @@ from domain.funds.reservations import Reservation
 from domain.funds.spent import (
     BREACH_NOTICE,
     COMPENSATION,
+    REBATE_REFERENCE,
     RESERVATION_CLOSED,
     find_spent,
     spend,
@@ -95,7 +96,13 @@ class FundsComposition:
     ) -> JournalEntry:
         """返利调账 inside another service's write (a rebate period's close): once per
         reference, a second credit under it is refused (``rebate_reference_conflict``)."""
-        return self.open_in(uow, company_id).credit_rebate(amount, reference)
+        funds = self.open_in(uow, company_id)
+        ref = reference.strip() if isinstance(reference, str) else ""
+        if ref and find_spent(uow, REBATE_REFERENCE, funds.id, ref) is not None:
+            raise ConflictError("rebate_reference_conflict", f"Rebate {ref} is credited already.")
+        entry = funds.credit_rebate(amount, reference)
+        spend(uow, REBATE_REFERENCE, funds.id, entry.reference, entry.entry_id, amount)
+        return entry
 
     def compensate_in(
         self,

@@ -145,6 +145,21 @@ def test_closing_the_month_credits_the_rebate_bucket_once(api: Api) -> None:
     ]
 
 
+def test_the_closes_funds_reference_is_spent_for_manual_credits_too(api: Api) -> None:
+    s = stage(api)
+    coil = _ordinary_1_5(s)
+    settle(s, [(coil, "10.000")])
+    at(s, "2026-12-01T02:00")
+    ok(api.post("/rebates/periods/2026-11/close", s.finance))
+    again = api.post(
+        f"/funds/{s.account_id}/rebate-credits",
+        s.finance,
+        json={"amount": "1.00", "reference": "rebate:2026-11"},
+    )
+    assert again.status_code == 409 and again.json()["code"] == "rebate_reference_conflict"
+    assert rebate_bucket(s) == D("600.00")
+
+
 def test_a_late_correction_lands_in_the_next_open_month_and_says_so(api: Api) -> None:
     s = stage(api)
     coil = _ordinary_1_5(s)
