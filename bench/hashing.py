@@ -19,15 +19,14 @@ recorder (the baseline). In each, for SECONDS (default 3) per row:
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import uuid
 
 from eventsourcing.persistence import StoredEvent
 
-from bench.common import postgres_settings, throwaway_schema
-from bench.funds import CLIENTS, PER_CLIENT, open_companies, payments_per_second
+from bench.common import loaded_machine_note, postgres_settings, throwaway_schema
+from bench.funds import PER_CLIENT, open_companies, payments_per_second
 from domain.funds.service import FundsService
 from domain.ledger import CommandRunner, Ledger
 from interfaces.config import Settings
@@ -37,6 +36,7 @@ from interfaces.persistence.store_check import StoreCheck
 
 PLAIN = "eventsourcing.postgres:PostgresApplicationRecorder"
 BULK = 10_000
+CLIENTS = 16
 
 
 def ledger_for(settings: Settings, hashing: bool) -> Ledger:
@@ -88,7 +88,7 @@ def measure(hashed: Settings, plain: Settings, seconds: float) -> None:
 def print_table(
     rows: list[tuple[str, float, float]], seconds: float, verify: float, events: int, ok: bool
 ) -> None:
-    print(f"\nPostgreSQL, {seconds:g} s per measurement, {os.cpu_count()} CPUs")
+    print(f"\nPostgreSQL: {loaded_machine_note(seconds)}")
     print(f"{'what':<40} {'hashed':>10} {'plain':>10} {'hashed/plain':>13}")
     for what, with_hashing, without in rows:
         print(
