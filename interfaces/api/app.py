@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from interfaces.api import problems
 from interfaces.api.body_limit import BodySizeLimit
+from interfaces.api.console import routes as console
 from interfaces.api.observe import Observe, route_templates
 from interfaces.api.observe import router as metrics_router
 from interfaces.api.responses import OrjsonResponse
@@ -230,6 +231,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(metrics_router)
+    console.install(app)  # the web console (/console), same services and visibility
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -97,12 +97,28 @@ _steelyard_bootstrap_inner() {
         }
         printf '%s\n' "$want" >"$stamp" || return 1
     fi
+    _steelyard_browser
+    return 0
+}
+
+# The console's browser test (tests/console/test_browser.py) drives Debian's chromium, since
+# Playwright's own browser download cannot work here: installed once when missing, only as root
+# with apt-get (and a CJK font for its screenshots). A failure is not fatal: that test skips.
+_steelyard_browser() {
+    command -v chromium >/dev/null 2>&1 && return 0
+    [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1 || return 0
+    echo "bootstrap: installing chromium for the console's browser test (apt-get) ..." >&2
+    local packages=(chromium fonts-wqy-zenhei)
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}" >/dev/null 2>&1 \
+        || { apt-get update -q >/dev/null 2>&1 \
+            && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}" >/dev/null 2>&1; } \
+        || echo "bootstrap: could not install chromium; tests/console/test_browser.py will skip." >&2
     return 0
 }
 
 # `return` when sourced, `exit` when run as a script.
 _steelyard_bootstrap || return 1 2>/dev/null || exit 1
-unset -f _steelyard_bootstrap _steelyard_bootstrap_inner _steelyard_is_py311
+unset -f _steelyard_bootstrap _steelyard_bootstrap_inner _steelyard_is_py311 _steelyard_browser
 
 # Activate: the tools (ruff, mypy, lint-imports, pytest, steelyard) come from the venv.
 export VIRTUAL_ENV

@@ -1,0 +1,84 @@
+"""The console's words, Chinese first with English. A page's language: ``?lang=`` (kept in a
+cookie), else the cookie, else the browser's Accept-Language, else Chinese."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+LANGS = ("zh", "en")
+LANG_COOKIE = "sy_lang"
+
+WORDS: dict[str, tuple[str, str]] = {
+    "console": ("Steelyard 钢秤 控制台", "Steelyard console"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出登录", "Sign out"),
+    "phone": ("手机号", "Phone number"),
+    "password": ("密码", "Password"),
+    "bad_credentials": ("手机号或密码不正确。", "Wrong phone number or password."),
+    "too_many": ("尝试次数过多，请稍后再试。", "Too many attempts; try again later."),
+    "csrf": (
+        "表单已过期或来源不明，请刷新页面后重试。",
+        "The form has expired or did not come from this page; reload it and try again.",
+    ),
+    "my_funds": ("我的资金", "My funds"),
+    "company": ("企业", "Company"),
+    "as_of": ("业务日期", "Business date"),
+    "financial_balance": ("财务余额", "Financial balance"),
+    "available_to_order": ("可订货余额", "Available to order"),
+    "unallocated": ("未分配资金", "Unallocated"),
+    "allocated": ("已分配资金", "Allocated"),
+    "held": ("冻结（退转款待审）", "Held (transfers and refunds)"),
+    "reserved": ("合同占用", "Reserved for contracts"),
+    "deposit_free": ("可用保证金", "Deposit, free"),
+    "deposit_locked": ("锁定保证金", "Deposit, locked"),
+    "rebate": ("返利余额", "Rebate"),
+    "credit_limit": ("授信额度", "Credit limit"),
+    "credit_used": ("已用授信", "Credit used"),
+    "credit_available": ("可用授信", "Credit available"),
+    "categories": ("分品类可订货余额", "Available to order by category"),
+    "category": ("品类", "Category"),
+    "amount": ("分配金额", "Allocated"),
+    "journal": ("资金流水", "Journal"),
+    "posted_on": ("日期", "Date"),
+    "kind": ("类型", "Kind"),
+    "memo": ("摘要", "Memo"),
+    "reference": ("单据号", "Reference"),
+    "lines": ("分录", "Lines"),
+    "no_entries": ("暂无流水。", "No entries."),
+    "filter": ("筛选", "Filter"),
+    "date_from": ("起始日期", "From"),
+    "date_to": ("截止日期", "To"),
+    "all_kinds": ("全部类型", "All kinds"),
+    "not_found": ("没有可显示的内容。", "Nothing to show here."),
+    "forbidden": ("您无权查看此页面。", "You may not see this page."),
+    "pick_company": ("请输入企业编号", "Company id"),
+    "show": ("查看", "Show"),
+    "count": ("共 {n} 条", "{n} in all"),
+    "language": ("语言", "Language"),
+    "signed_in_as": ("当前角色", "Signed in as"),
+    "overdue": ("授信逾期", "Credit overdue"),
+    "frozen": ("授信冻结", "Credit frozen"),
+    "skip": ("跳到正文", "Skip to content"),
+}
+
+
+def language(request: Request) -> str:
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    kept = request.cookies.get(LANG_COOKIE)
+    if kept in LANGS:
+        return kept
+    header = request.headers.get("accept-language", "").lower()
+    for part in header.split(","):
+        tag = part.split(";")[0].strip()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return "zh"
+
+
+def words(lang: str) -> dict[str, str]:
+    index = LANGS.index(lang) if lang in LANGS else 0
+    return {key: pair[index] for key, pair in WORDS.items()}

@@ -1,0 +1,208 @@
+"""The console's pages. Each page calls the API's own route functions (the same services, the
+same visibility rules and the same figures as JSON), then renders them with Jinja2."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from domain.access import scope_of
+from domain.context import Actor, CommandContext, acting
+from domain.errors import AuthenticationError, DomainError, ErrorKind
+from domain.funds.labels import JOURNAL_KIND_LABELS
+from interfaces.api.console import session as sessions
+from interfaces.api.console.i18n import LANG_COOKIE, LANGS, language, words
+from interfaces.api.deps import get_services
+from interfaces.api.routes import balances
+from interfaces.security import TokenClaims, TooManyAttemptsError
+from interfaces.wiring import Services
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(prefix="/console", include_in_schema=False)
+JOURNAL_PAGE = 50
+
+
+def install(app: FastAPI) -> None:
+    """Mount the console's pages and files on the app."""
+    app.mount("/console/static", StaticFiles(directory=HERE / "static"), name="console-static")
+    app.include_router(router)
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def render(
+    request: Request,
+    name: str,
+    status: int = 200,
+    session: sessions.Session | None = None,
+    **values: Any,
+) -> HTMLResponse:
+    lang = language(request)
+    page = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "lang": lang,
+            "t": words(lang),
+            "langs": LANGS,
+            "session": session,
+            "role": session.actor.role.value if session else None,
+            **values,
+        },
+        status_code=status,
+    )
+    if request.query_params.get("lang") in LANGS:
+        page.set_cookie(LANG_COOKIE, lang, path="/console", samesite="lax", max_age=31536000)
+    page.headers["Cache-Control"] = "no-store"
+    page.headers["X-Frame-Options"] = "DENY"
+    return page
+
+
+def _to_sign_in() -> RedirectResponse:
+    return RedirectResponse("/console/sign-in", status_code=303)
+
+
+def _refused(request: Request, session: sessions.Session, error: DomainError) -> HTMLResponse:
+    """What the API answers 404 or 403, the console answers the same, with a page."""
+    if error.kind is ErrorKind.NOT_FOUND:
+        return render(request, "error.html", 404, session, message_key="not_found")
+    if error.kind is ErrorKind.FORBIDDEN:
+        return render(request, "error.html", 403, session, message_key="forbidden")
+    raise error
+
+
+def page(request: Request, build: Callable[[Services, sessions.Session], HTMLResponse]) -> Response:
+    """A signed-in page: no session is a redirect to the sign-in page."""
+    services = get_services(request)
+    session = sessions.session_of(request, services)
+    if session is None:
+        return _to_sign_in()
+    try:
+        with acting(session.ctx):
+            return build(services, session)
+    except DomainError as error:
+        if error.kind is ErrorKind.UNAUTHENTICATED:
+            return _to_sign_in()
+        return _refused(request, session, error)
+
+
+@router.get("")
+@router.get("/")
+def home(request: Request) -> Response:
+    services = get_services(request)
+    session = sessions.session_of(request, services)
+    return RedirectResponse("/console/funds" if session else "/console/sign-in", status_code=303)
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request) -> Response:
+    services = get_services(request)
+    if sessions.session_of(request, services) is not None:
+        return RedirectResponse("/console/funds", status_code=303)
+    return _sign_in_form(request)
+
+
+def _sign_in_form(
+    request: Request, status: int = 200, error_key: str | None = None, phone: str = ""
+) -> HTMLResponse:
+    token = sessions.pre_csrf(request)
+    response = render(request, "sign_in.html", status, csrf=token, error_key=error_key, phone=phone)
+    sessions.keep_pre_csrf(response, token, _secure(request))
+    return response
+
+
+@router.post("/sign-in")
+def sign_in(
+    request: Request,
+    phone: Annotated[str, Form(max_length=40)],
+    password: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    services = get_services(request)
+    if not sessions.same(request.cookies.get(sessions.PRE_CSRF_COOKIE), csrf):
+        return _sign_in_form(request, 403, "csrf", phone)
+    address = request.client.host if request.client else "unknown"
+    try:
+        with acting(CommandContext(actor=Actor.anonymous(), clock=services.clock)):
+            services.sign_in_throttle.admit(phone, address)
+            identity = services.identity.authenticate(phone, password)
+            services.sign_in_throttle.succeeded(phone)
+    except TooManyAttemptsError:
+        return _sign_in_form(request, 429, "too_many", phone)
+    except AuthenticationError:
+        return _sign_in_form(request, 401, "bad_credentials", phone)
+    response = RedirectResponse("/console/funds", status_code=303)
+    claims = TokenClaims(identity.user_id, identity.role, identity.account_id)
+    sessions.start(response, services, claims, _secure(request))
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    services = get_services(request)
+    session = sessions.session_of(request, services)
+    if session is None:
+        return _to_sign_in()
+    if not sessions.same(session.csrf, csrf):
+        return render(request, "error.html", 403, session, message_key="csrf")
+    response = _to_sign_in()
+    sessions.end(response)
+    return response
+
+
+@router.get("/funds")
+def funds(
+    request: Request,
+    company: Annotated[UUID | None, Query()] = None,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    posted_from: Annotated[date | None, Query(alias="from")] = None,
+    posted_to: Annotated[date | None, Query(alias="to")] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Response:
+    """我的资金: a buyer's own company; staff name a company they may see (?company=)."""
+
+    def build(services: Services, session: sessions.Session) -> HTMLResponse:
+        ctx = session.ctx
+        company_id = scope_of(session.actor).account_id if session.actor.role.is_buyer else company
+        if company_id is None:
+            if session.actor.role.is_buyer:
+                return render(request, "error.html", 404, session, message_key="not_found")
+            return render(request, "pick_company.html", 200, session)
+        if session.actor.role.is_buyer:
+            figures = balances.my_balances(services, ctx, None)
+        else:
+            figures = balances.company_balances(company_id, services, ctx, None)
+        journal = balances.company_journal(
+            company_id, services, ctx, None, kind or None, posted_from, posted_to,
+            JOURNAL_PAGE, offset,
+        )  # fmt: skip
+        return render(
+            request,
+            "funds.html",
+            200,
+            session,
+            figures=figures.model_dump(mode="json"),
+            journal=journal.model_dump(mode="json"),
+            kinds=JOURNAL_KIND_LABELS,
+            filters={
+                "company": company if not session.actor.role.is_buyer else None,
+                "kind": kind or "",
+                "from": posted_from.isoformat() if posted_from else "",
+                "to": posted_to.isoformat() if posted_to else "",
+            },
+            offset=offset,
+            page_size=JOURNAL_PAGE,
+        )
+
+    return page(request, build)

@@ -1,0 +1,92 @@
+"""The console in a real browser: Playwright drives Debian's chromium (Playwright's own browser
+download cannot work here; the test command installs chromium when it can, see
+scripts/lib/bootstrap.sh). A buyer signs in, opens 我的资金, and sees the API's figures; a
+screenshot of each page is saved under tests/console/screenshots/ (not kept in git)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from interfaces.demo import DEMO_PASSWORD
+from tests.console.conftest import QINGDAO, Console
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev extra")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).parent / "screenshots"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="no chromium: run as root once so scripts/lib/bootstrap.sh can apt-get install it",
+)
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """uvicorn in a thread on a free loopback port; stopped on exit."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_a_buyer_signs_in_and_sees_the_apis_figures_in_chromium(console: Console) -> None:
+    expected = console.api("/me/balances", console.api_token(QINGDAO))
+    SHOTS.mkdir(exist_ok=True)
+    with serving(console.app) as base, sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(locale="zh-CN")
+            page.goto(f"{base}/console/")
+            assert page.get_attribute("html", "lang") == "zh-CN"
+            page.screenshot(path=str(SHOTS / "sign-in.png"), full_page=True)
+            page.get_by_label("手机号").fill(QINGDAO)
+            page.get_by_label("密码").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="登录").click()
+            page.wait_for_url(f"{base}/console/funds")
+            assert page.get_by_role("heading", name="我的资金", level=1).is_visible()
+            for key in ("financial_balance", "available_to_order", "rebate", "deposit_free"):
+                shown = page.locator(f'[data-figure="{key}"]').inner_text()
+                assert shown == f"¥{expected[key]}", key
+            category = expected["categories"][0]
+            cell = page.locator(
+                f'[data-category="{category["category"]}"] [data-cell="available_to_order"]'
+            )
+            assert cell.inner_text() == category["available_to_order"]
+            # dark text on a light page
+            colour = page.evaluate("getComputedStyle(document.body).color")
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert (colour, background) == ("rgb(26, 26, 26)", "rgb(255, 255, 255)")
+            page.screenshot(path=str(SHOTS / "funds.png"), full_page=True)
+            page.get_by_role("link", name="English").click()
+            assert page.get_by_role("heading", name="My funds", level=1).is_visible()
+            page.screenshot(path=str(SHOTS / "funds-en.png"), full_page=True)
+            page.get_by_role("button", name="Sign out").click()
+            page.wait_for_url(f"{base}/console/sign-in")
+        finally:
+            browser.close()
