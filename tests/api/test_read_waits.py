@@ -106,7 +106,7 @@ def test_every_query_that_waits_names_read_models_that_exist(api: Api) -> None:
     assert len(waiting) >= 20
     for path, reads in waiting.items():
         assert len(reads) == 1 and set(reads[0].projections) <= known, path
-    assert waiting["/me/balances"][0].projections == ("balances", "tracking")
+    assert waiting["/me/balances"][0].projections == ("balances", "tracking", "category_tree")
 
 
 # -- waiting holds no thread: a real server on loopback ------------------------------------
