@@ -8,7 +8,8 @@ rows)``; one row per company, period, policy (number) and policy version, newest
 ``policy_kind``, ``kind_label``, ``policy_version``, ``accrued`` (the sum of its entries),
 ``credited`` (what the period's close credited to funds), ``outstanding`` (accrued −
 credited). Money is Decimal with 2 places. ``scope`` is ``domain.access.Scope``: a buyer its
-own company, a manager its bound customers, staff everyone.
+own company, a manager its bound customers, a supervisor or director its team's
+managers' customers, other staff everyone.
 
 ``entries`` lists the entries themselves (accruals, corrections, carried balances),
 ``accounts`` the per company and period totals, ``tiers`` the tier progress, ``policies`` and

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from domain.access import Scope
 from projections.rebates import RebatesProjection
 from tests.api.conftest import Api
 from tests.api.trading_support import stage
@@ -99,6 +100,9 @@ def test_a_customer_sees_its_own_rebates_and_no_one_elses(api: Api) -> None:
         assert hidden.status_code == 404 and hidden.json()["code"] == "not_found", path
         assert ok(api.get(path, stranger))["data"] == []
     assert api.get("/rebates/policies", s.buyer).status_code == 403
+    view = api.services.rebate_views  # a sales team sees its managers' customers only
+    assert view.statement(Scope(team=frozenset({s.manager_id})))[0] == 1
+    assert view.statement(Scope(team=frozenset()))[0] == 0
 
 
 def test_rebuilding_the_rebates_read_model_gives_the_same_digest(api: Api) -> None:
