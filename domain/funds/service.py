@@ -293,6 +293,12 @@ class FundsService(FundsComposition):
             **credit_result(funds),
         }
 
+    def history(self, company_id: UUID) -> list[Any]:
+        """The company's funds events in order (none before its account opened), for a reader
+        who may see its funds: a statement as of a moment replays them."""
+        self._require_visible(UnitOfWork(self.runner.app), company_id)
+        return list(self.runner.app.repository.event_store.get(FundsAccount.id_for(company_id)))
+
     def deposit_movements(self, company_id: UUID, auction_id: UUID) -> list[Any]:
         """The company's funds events, in order, that name the auction session (its deposit
         locked, released, forfeited): for the auction's replay, which has checked its reader.

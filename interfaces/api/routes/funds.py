@@ -8,11 +8,18 @@ yours (a buyer's other company, a manager's unbound customer) answers 404 before
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import asdict, replace
+from datetime import date, datetime, time
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
+from domain.context import SHANGHAI
+from domain.errors import ValidationError
 from interfaces.api.deps import SignedIn, Svc
+from interfaces.api.paging import Limit, Offset
 from interfaces.api.responses import COMMANDS, SIGNED_IN, OrjsonResponse, command_response, problems
 from interfaces.api.schemas.answers import (
     CreditLineAnswer,
@@ -22,6 +29,7 @@ from interfaces.api.schemas.answers import (
     RepaymentAnswer,
     TransferAnswer,
 )
+from interfaces.api.schemas.balances import JournalEntryPublic
 from interfaces.api.schemas.funds import (
     AllocationCreate,
     AmountCreate,
@@ -37,6 +45,7 @@ from interfaces.api.schemas.funds import (
     to_money,
     to_rate,
 )
+from projections.balances.replay import FundsReplay, replay_funds
 
 
 def visible_company(company_id: UUID, services: Svc, ctx: SignedIn) -> None:
@@ -52,10 +61,88 @@ router = APIRouter(
 )
 
 
+AsOf = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="A date (YYYY-MM-DD: its end, Asia/Shanghai) or an ISO timestamp with its "
+        "offset: the statement, dashboard and journal as they stood then",
+        examples=["2026-12-31", "2026-12-31T18:00:00+08:00"],
+    ),
+]
+
+
 @router.get("", response_model=FundsStatement)
-def get_statement(company_id: UUID, services: Svc, ctx: SignedIn) -> FundsStatement:
-    """Balances straight from the funds account's history (the dashboard reads a view)."""
-    return FundsStatement.of(services.funds.statement(company_id))
+def get_statement(
+    company_id: UUID,
+    services: Svc,
+    ctx: SignedIn,
+    as_of: AsOf = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> FundsStatement:
+    """Balances now, from the funds account; with ``as_of``, replayed from its events up to
+    that moment: the buckets, the 我的资金 dashboard and the journal of then (an account that
+    did not exist yet shows all zero)."""
+    if as_of is None:
+        return FundsStatement.of(services.funds.statement(company_id))
+    until = parse_as_of(as_of)
+    replayed = replay_funds(services.funds.history(company_id), until=until)
+    return statement_as_of(
+        company_id, replayed, until, services.funds.known_categories, limit, offset
+    )
+
+
+def parse_as_of(text: str) -> datetime:
+    """A date is the end of that business day (Asia/Shanghai); a timestamp needs its offset."""
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time.max, tzinfo=SHANGHAI)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            "invalid_as_of", "as_of is a date (YYYY-MM-DD) or an ISO timestamp with its offset."
+        ) from None
+    if moment.tzinfo is None:
+        raise ValidationError(
+            "invalid_as_of", "Give the timestamp's offset (Z or +08:00): which moment is meant?"
+        )
+    return moment
+
+
+def statement_as_of(
+    company_id: UUID,
+    replayed: FundsReplay,
+    until: datetime,
+    categories: Iterable[str],
+    limit: int,
+    offset: int,
+) -> FundsStatement:
+    figures = replayed.figures(until.astimezone(SHANGHAI).date(), sorted(categories))
+    newest_first = replayed.entries[::-1]
+    dashboard = asdict(figures)
+    dashboard.pop("company_id")
+    return FundsStatement.of(
+        {
+            "company_id": company_id,
+            "balances": replayed.buckets,
+            "financial_balance": figures.financial_balance,
+            "available_to_order": figures.available_to_order,
+            "credit_limit": figures.credit_limit,
+            "credit_used": figures.credit_used,
+            "credit_available": figures.credit_available,
+            "credit_open": figures.credit_open,
+            "credit_frozen": figures.credit_frozen,
+            "as_of": until,
+            "dashboard": dashboard,
+            "journal": [
+                JournalEntryPublic.of(replace(e, company_id=company_id))
+                for e in newest_first[offset : offset + limit]
+            ],
+            "journal_count": len(newest_first),
+        }
+    )
 
 
 # ---- finance: money in, allocation, decisions ------------------------------------------

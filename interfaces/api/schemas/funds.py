@@ -8,6 +8,7 @@ amount (not a decimal, more than 2 places, zero or negative) is refused with ``i
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
@@ -19,6 +20,7 @@ from domain.errors import ValidationError
 from domain.funds.account import PaymentPurpose
 from domain.values import Money
 from interfaces.api.schemas.accounts import Strict
+from interfaces.api.schemas.balances import JournalEntryPublic
 from interfaces.api.schemas.common import Amount
 
 _DECIMAL_TEXT = re.compile(r"[+-]?\d{1,15}(\.\d{1,8})?")
@@ -152,8 +154,39 @@ class BreachPenalty(Strict):
     )
 
 
+class CategoryAsOf(BaseModel):
+    category: str
+    amount: Amount
+    available_to_order: Amount
+
+
+class DashboardAsOf(BaseModel):
+    """我的资金 as of a moment, replayed from the funds account's events."""
+
+    opened: bool = Field(description="False: the account had no event yet (all zero)")
+    version: int = Field(description="The last event of the funds account included")
+    as_of: date = Field(description="Business date (Asia/Shanghai) of the credit figures")
+    financial_balance: Amount
+    available_to_order: Amount
+    unallocated: Amount
+    allocated: Amount
+    categories: list[CategoryAsOf]
+    held: Amount
+    reserved: Amount
+    deposit_free: Amount
+    deposit_locked: Amount
+    rebate: Amount
+    credit_limit: Amount
+    credit_used: Amount
+    credit_available: Amount
+    credit_open: bool
+    credit_frozen: bool
+    overdue: bool
+
+
 class FundsStatement(BaseModel):
-    """One company's balances, computed from its funds account's own history."""
+    """One company's balances: now (from its funds account), or as of a moment (``as_of``,
+    replayed from its events, with the dashboard and the journal of then)."""
 
     company_id: UUID
     balances: dict[str, Amount] = Field(
@@ -167,6 +200,14 @@ class FundsStatement(BaseModel):
     credit_available: Amount = Decimal("0.00")
     credit_open: bool = False
     credit_frozen: bool = False
+    as_of: datetime | None = Field(
+        None, description="Only with ?as_of=: the moment shown (a date is its end, Asia/Shanghai)"
+    )
+    dashboard: DashboardAsOf | None = None
+    journal: list[JournalEntryPublic] | None = Field(
+        None, description="Only with ?as_of=: the entries up to then, newest first (limit, offset)"
+    )
+    journal_count: int | None = None
 
     @classmethod
     def of(cls, statement: dict[str, Any]) -> FundsStatement:
