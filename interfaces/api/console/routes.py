@@ -4,7 +4,7 @@ same visibility rules and the same figures as JSON), then renders them with Jinj
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
@@ -14,14 +14,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from domain.access import scope_of
-from domain.context import Actor, CommandContext, acting
-from domain.errors import AuthenticationError, DomainError, ErrorKind
+from domain.access import require_role, scope_of
+from domain.context import SHANGHAI, Actor, CommandContext, acting
+from domain.errors import AuthenticationError, DomainError, ErrorKind, ValidationError
 from domain.funds.labels import JOURNAL_KIND_LABELS
 from interfaces.api.console import session as sessions
 from interfaces.api.console.i18n import LANG_COOKIE, LANGS, language, words
 from interfaces.api.deps import get_services
-from interfaces.api.routes import balances
+from interfaces.api.routes import audit, balances, tracking
+from interfaces.api.routes import contracts as contracts_routes
 from interfaces.security import TokenClaims, TooManyAttemptsError
 from interfaces.wiring import Services
 
@@ -206,3 +207,86 @@ def funds(
         )
 
     return page(request, build)
+
+
+def _company_filter(session: sessions.Session, company: UUID | None) -> UUID | None:
+    return None if session.actor.role.is_buyer else company
+
+
+@router.get("/tracking")
+def tracking_page(request: Request, company: Annotated[UUID | None, Query()] = None) -> Response:
+    """采购跟踪: orders and contracts with their status labels, as GET /tracking/… lists them."""
+
+    def build(services: Services, session: sessions.Session) -> HTMLResponse:
+        ctx, only = session.ctx, _company_filter(session, company)
+        orders = tracking.orders(
+            services, ctx, None, company_id=only, status=None, payment_status=None,
+            shipping_status=None, placed_from=None, placed_to=None, limit=100, offset=0,
+        )  # fmt: skip
+        contracts = tracking.contracts(
+            services, ctx, None, company_id=only, state=None, order_id=None, limit=100, offset=0
+        )
+        return render(
+            request,
+            "tracking.html",
+            200,
+            session,
+            orders=orders.model_dump(mode="json"),
+            contracts=contracts.model_dump(mode="json"),
+        )
+
+    return page(request, build)
+
+
+@router.get("/contracts/{contract_id}")
+def contract_page(request: Request, contract_id: UUID) -> Response:
+    """A contract: its lines, shipments, certificates, invoices and objections (tracking read
+    model), its text and digest (the contract itself), as the API shows them."""
+
+    def build(services: Services, session: sessions.Session) -> HTMLResponse:
+        tracked = tracking.contract(contract_id, services, session.ctx, None)
+        text = contracts_routes.get_contract(contract_id, services, session.ctx)
+        return render(
+            request,
+            "contract.html",
+            200,
+            session,
+            c=tracked.model_dump(mode="json"),
+            text=text.model_dump(mode="json"),
+        )
+
+    return page(request, build)
+
+
+@router.get("/audit/stream")
+def stream_page(
+    request: Request,
+    stream: Annotated[str, Query(max_length=60)] = "",
+    at: Annotated[str, Query(max_length=40)] = "",
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    """An auditor's stream page: any aggregate as it stood at a moment (a time with no zone is
+    Asia/Shanghai's) or a version, with its events as a timeline (GET /audit/streams/{id})."""
+
+    def build(services: Services, session: sessions.Session) -> HTMLResponse:
+        require_role(session.actor, *audit.AUDITORS)
+        values: dict[str, Any] = {"stream": stream, "at": at, "version": version, "found": None}
+        if not stream:
+            return render(request, "stream.html", 200, session, **values)
+        try:
+            stream_id = UUID(stream)
+            moment = _moment(at) if at else None
+            found = audit.stream(stream_id, services, session.ctx, version, moment)
+        except (ValueError, ValidationError) as error:
+            detail = error.detail if isinstance(error, ValidationError) else str(error)
+            return render(request, "stream.html", 422, session, error=detail, **values)
+        values["found"] = found.model_dump(mode="json")
+        return render(request, "stream.html", 200, session, **values)
+
+    return page(request, build)
+
+
+def _moment(text: str) -> datetime:
+    """The form's datetime-local value, in Asia/Shanghai unless it names its zone."""
+    moment = datetime.fromisoformat(text.strip())
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
