@@ -8,7 +8,16 @@ from decimal import Decimal
 
 from tests.api.conftest import Api
 from tests.api.trading_support import stage
-from tests.application.rebates.support import amounts, at, entries, ok, policy, read, settle
+from tests.application.rebates.support import (
+    amounts,
+    at,
+    entries,
+    ok,
+    policy,
+    read,
+    rebate_bucket,
+    settle,
+)
 
 D = Decimal
 
@@ -147,3 +156,33 @@ def test_each_entry_names_the_version_in_force_on_its_day(api: Api) -> None:
         (1, D("400.00")),
         (2, D("480.00")),
     ]
+
+
+def test_an_annual_amount_tier_accrues_over_months_and_the_year_close_credits_it(
+    api: Api,
+) -> None:
+    s = stage(api)
+    coil = s.listing(quantity="200.000", price="4000.00")
+    s.fund("1000000.00")
+    policy(
+        s,
+        policy_no="YEAR",
+        kind="annual_tier",
+        customer_id=str(s.account_id),
+        measure="amount",
+        tiers=[{"lower": "100000.00", "rate": "1.00"}],
+    )
+    settle(s, [(coil, "10.000")])  # November: 40,000.00, below the 100,000.00 tier: nothing
+    at(s, "2026-12-02T02:00")
+    # December: + 80,000.00 = 120,000.00 for 2026: 1 % of the whole year = 1,200.00
+    settle(s, [(coil, "20.000")])
+    rows = entries(s)
+    assert [(r["period"], D(r["amount"])) for r in rows] == [("2026", D("1200.00"))]
+    ok(api.post("/rebates/periods/2026-11/close", s.finance))  # a month: nothing of the year's
+    assert rebate_bucket(s) == D("0")
+    at(s, "2027-01-02T02:00")
+    closed = ok(api.post("/rebates/periods/2026/close", s.finance))
+    assert [(c["credited"], c["reference"]) for c in closed["credits"]] == [
+        ("1200.00", "rebate:2026")
+    ]
+    assert rebate_bucket(s) == D("1200.00")
