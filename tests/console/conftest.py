@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,15 @@ class Console:
     app: FastAPI
     services: Services
 
+    tokens: dict[str, str] = field(default_factory=dict)
+    clients: Iterator[int] = field(default_factory=lambda: count(1))
+
     def client(self) -> TestClient:
-        return TestClient(self.app, follow_redirects=False)
+        """A browser of its own: its own cookies and client address (the sign-in throttle
+        counts attempts per address)."""
+        n = next(self.clients)
+        address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+        return TestClient(self.app, follow_redirects=False, client=(address, 50000))
 
     def sign_in(self, phone: str, password: str = DEMO_PASSWORD) -> TestClient:
         client = self.client()
@@ -40,11 +48,14 @@ class Console:
         return client
 
     def api_token(self, phone: str) -> str:
+        if phone in self.tokens:
+            return self.tokens[phone]
         answer = self.client().post(
             "/api/v1/auth/token", data={"username": phone, "password": DEMO_PASSWORD}
         )
         assert answer.status_code == 200, answer.text
-        return str(answer.json()["access_token"])
+        self.tokens[phone] = str(answer.json()["access_token"])
+        return self.tokens[phone]
 
     def api(self, path: str, token: str) -> Any:
         answer = self.client().get(f"/api/v1{path}", headers={"Authorization": f"Bearer {token}"})

@@ -20,6 +20,8 @@ from fastapi import FastAPI
 from interfaces.demo import DEMO_PASSWORD
 from tests.console.conftest import QINGDAO, Console
 
+AUDITOR = "13900000003"
+
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev extra")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -86,7 +88,37 @@ def test_a_buyer_signs_in_and_sees_the_apis_figures_in_chromium(console: Console
             page.get_by_role("link", name="English").click()
             assert page.get_by_role("heading", name="My funds", level=1).is_visible()
             page.screenshot(path=str(SHOTS / "funds-en.png"), full_page=True)
-            page.get_by_role("button", name="Sign out").click()
+            page.goto(f"{base}/console/tracking?lang=zh")
+            page.screenshot(path=str(SHOTS / "tracking.png"), full_page=True)
+            page.locator("[data-contract] a").first.click()
+            assert page.locator("[data-digest]").inner_text()
+            page.screenshot(path=str(SHOTS / "contract.png"), full_page=True)
+            page.goto(f"{base}/console/reports")
+            page.wait_for_selector("#chart-amount[data-drawn] svg")
+            page.screenshot(path=str(SHOTS / "reports.png"), full_page=True)
+            page.get_by_role("button", name="退出登录").click()
             page.wait_for_url(f"{base}/console/sign-in")
+        finally:
+            browser.close()
+
+
+def test_an_auditor_reads_a_stream_as_of_a_moment_in_chromium(console: Console) -> None:
+    company = console.api("/me/balances", console.api_token(QINGDAO))["company_id"]
+    SHOTS.mkdir(exist_ok=True)
+    with serving(console.app) as base, sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(locale="zh-CN")
+            page.goto(f"{base}/console/sign-in")
+            page.get_by_label("手机号").fill(AUDITOR)
+            page.get_by_label("密码").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="登录").click()
+            page.wait_for_url(f"{base}/console/funds")
+            page.get_by_role("link", name="审计：流历史").click()
+            page.get_by_label("流编号（账户、合同、拍品……）").fill(company)
+            page.get_by_role("button", name="查看").click()
+            events = page.locator("[data-event-version]")
+            assert events.count() >= 2
+            page.screenshot(path=str(SHOTS / "audit-stream.png"), full_page=True)
         finally:
             browser.close()

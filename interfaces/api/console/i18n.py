@@ -105,6 +105,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "proof": ("包含证明", "Inclusion proof"),
     "position": ("位置", "Position"),
     "bad_input": ("输入有误：", "Invalid input: "),
+    "reports": ("销售报表", "Sales reports"),
+    "by": ("维度", "Break down by"),
+    "by_category": ("按品类", "By category"),
+    "by_region": ("按区域", "By region"),
+    "by_manager": ("按客户经理", "By manager"),
+    "by_customer": ("按客户", "By customer"),
+    "period": ("月份", "Month"),
+    "name": ("名称", "Name"),
+    "ordered_amount": ("订货金额", "Ordered amount"),
+    "ordered_tonnes": ("订货吨数", "Ordered tonnes"),
+    "settled_amount": ("结算金额", "Settled amount"),
+    "commission": ("提成", "Commission"),
+    "totals": ("合计", "Totals"),
+    "chart_amount": ("月度订货金额（元）", "Ordered amount by month (CNY)"),
+    "chart_tonnes": ("月度订货吨数", "Ordered tonnes by month"),
+    "deal_feed": ("成交动态", "Latest deals"),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
@@ -21,7 +21,7 @@ from domain.funds.labels import JOURNAL_KIND_LABELS
 from interfaces.api.console import session as sessions
 from interfaces.api.console.i18n import LANG_COOKIE, LANGS, language, words
 from interfaces.api.deps import get_services
-from interfaces.api.routes import audit, balances, tracking
+from interfaces.api.routes import audit, balances, reports, tracking
 from interfaces.api.routes import contracts as contracts_routes
 from interfaces.security import TokenClaims, TooManyAttemptsError
 from interfaces.wiring import Services
@@ -290,3 +290,35 @@ def _moment(text: str) -> datetime:
     """The form's datetime-local value, in Asia/Shanghai unless it names its zone."""
     moment = datetime.fromisoformat(text.strip())
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+SALES_BY = ("category", "region", "manager", "customer")
+
+
+@router.get("/reports")
+def reports_page(
+    request: Request,
+    by: Literal["category", "region", "manager", "customer"] = "category",
+) -> Response:
+    """销售报表 by month × category, region, manager or customer as bar and line charts
+    (ECharts, served from static/), with the same rows as a table, and 成交动态: what
+    GET /reports/sales?grain=month and /deal-feed answer the same person."""
+
+    def build(services: Services, session: sessions.Session) -> HTMLResponse:
+        ctx = session.ctx
+        sales = reports.sales(
+            services, ctx, None, reports.ReportFilters(), by, "month", "json", 100, 0
+        )
+        feed = reports.deal_feed(services, ctx, None, None, "json", 10, 0)
+        return render(
+            request,
+            "reports.html",
+            200,
+            session,
+            by=by,
+            choices=SALES_BY,
+            sales=sales.model_dump(mode="json"),
+            feed=feed.model_dump(mode="json"),
+        )
+
+    return page(request, build)
