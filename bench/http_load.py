@@ -134,12 +134,19 @@ def serving(command: list[str], env: dict[str, str], port: int, log: Path) -> It
             time.sleep(2)  # every worker up, not only the first
             yield proc.pid
         finally:
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGINT to the server's process group (uvicorn stops its workers), SIGKILL after 30 s."""
+    try:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=30)
+    except ProcessLookupError:
+        pass  # it had exited already
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def descendants(pid: int) -> list[int]:
