@@ -96,6 +96,9 @@ def test_a_buyer_signs_in_and_sees_the_apis_figures_in_chromium(console: Console
             page.goto(f"{base}/console/reports")
             page.wait_for_selector("#chart-amount[data-drawn] svg")
             page.screenshot(path=str(SHOTS / "reports.png"), full_page=True)
+            page.get_by_role("link", name="竞拍", exact=True).click()
+            assert page.locator("[data-lot]").count() >= 1
+            page.screenshot(path=str(SHOTS / "auctions.png"), full_page=True)
             page.get_by_role("button", name="退出登录").click()
             page.wait_for_url(f"{base}/console/sign-in")
         finally:

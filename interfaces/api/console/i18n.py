@@ -121,6 +121,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "chart_amount": ("月度订货金额（元）", "Ordered amount by month (CNY)"),
     "chart_tonnes": ("月度订货吨数", "Ordered tonnes by month"),
     "deal_feed": ("成交动态", "Latest deals"),
+    "auctions": ("竞拍", "Auctions"),
+    "board": ("竞拍大厅", "Auction board"),
+    "history": ("抢购历史", "Auction history"),
+    "lot": ("拍品", "Lot"),
+    "session_name": ("场次", "Session"),
+    "quantity": ("数量（吨）", "Quantity (t)"),
+    "highest_price": ("当前最高价", "Highest price"),
+    "bids": ("出价次数", "Bids"),
+    "ends_at": ("结束时间", "Ends at"),
+    "outcome": ("结果", "Outcome"),
+    "best_price": ("我方最高出价", "Our best bid"),
 }
 
 

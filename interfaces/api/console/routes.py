@@ -21,7 +21,7 @@ from domain.funds.labels import JOURNAL_KIND_LABELS
 from interfaces.api.console import session as sessions
 from interfaces.api.console.i18n import LANG_COOKIE, LANGS, language, words
 from interfaces.api.deps import get_services
-from interfaces.api.routes import audit, balances, reports, tracking
+from interfaces.api.routes import auctions, audit, balances, reports, tracking
 from interfaces.api.routes import contracts as contracts_routes
 from interfaces.security import TokenClaims, TooManyAttemptsError
 from interfaces.wiring import Services
@@ -319,6 +319,27 @@ def reports_page(
             choices=SALES_BY,
             sales=sales.model_dump(mode="json"),
             feed=feed.model_dump(mode="json"),
+        )
+
+    return page(request, build)
+
+
+@router.get("/auctions")
+def auctions_page(request: Request) -> Response:
+    """竞拍: the public board (no bidder named) and 抢购历史 (a buyer its own company's bids, a
+    manager its bound customers', other staff every company's), as GET /auctions answers."""
+
+    def build(services: Services, session: sessions.Session) -> HTMLResponse:
+        ctx = session.ctx
+        board = auctions.board(services, ctx, None, None, None, 50, 0)
+        history = auctions.history(services, ctx, None, None, 50, 0)
+        return render(
+            request,
+            "auctions.html",
+            200,
+            session,
+            board=board.model_dump(mode="json"),
+            history=history.model_dump(mode="json"),
         )
 
     return page(request, build)
