@@ -12,15 +12,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
 
 from interfaces.demo import DEMO_PASSWORD
-from tests.console.conftest import QINGDAO, Console
+from tests.console.conftest import MANAGER_EAST, QINGDAO, Console
 
 AUDITOR = "13900000003"
+FINANCE = "13900000002"
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev extra")
 
@@ -123,5 +125,57 @@ def test_an_auditor_reads_a_stream_as_of_a_moment_in_chromium(console: Console) 
             events = page.locator("[data-event-version]")
             assert events.count() >= 2
             page.screenshot(path=str(SHOTS / "audit-stream.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+# -- every page, as each kind of reader: labels, lang and contrast --------------------------------
+
+CHECK_PAGE = (Path(__file__).parent / "check_page.js").read_text(encoding="utf-8")
+
+
+def _signed_in(page: Any, base: str, phone: str) -> None:
+    page.goto(f"{base}/console/sign-in")
+    page.get_by_label("手机号").fill(phone)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/console/funds")
+
+
+@pytest.mark.parametrize(
+    ("who", "phone", "paths"),
+    [
+        ("buyer", QINGDAO, ["/funds", "/tracking", "/reports", "/auctions"]),
+        ("manager", MANAGER_EAST, ["/funds?company={qingdao}", "/tracking", "/reports"]),
+        (
+            "finance",
+            FINANCE,
+            ["/funds?company={qingdao}", "/tracking", "/reports", "/audit/stream"],
+        ),
+        ("auditor", AUDITOR, ["/funds?company={qingdao}", "/audit/stream?stream={qingdao}"]),
+    ],
+)
+def test_every_page_is_labelled_and_legible_for_each_reader(
+    console: Console, who: str, phone: str, paths: list[str]
+) -> None:
+    qingdao = console.api("/me/balances", console.api_token(QINGDAO))
+    SHOTS.mkdir(exist_ok=True)
+    with serving(console.app) as base, sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(locale="zh-CN")
+            _signed_in(page, base, phone)
+            for path in paths:
+                answer = page.goto(f"{base}/console{path.format(qingdao=qingdao['company_id'])}")
+                assert answer is not None and answer.status == 200, path
+                found = page.evaluate(CHECK_PAGE)
+                assert found["lang"] == "zh-CN", path
+                assert found["unlabelled"] == [], path
+                assert found["worst"] >= 4.5, (path, found["worst"])  # WCAG AA for text
+                if path.startswith("/funds"):
+                    shown = page.locator('[data-figure="financial_balance"]').inner_text()
+                    assert shown == f"¥{qingdao['financial_balance']}"
+                name = path.strip("/").split("?")[0].replace("/", "-")
+                page.screenshot(path=str(SHOTS / f"{who}-{name}.png"), full_page=True)
         finally:
             browser.close()
