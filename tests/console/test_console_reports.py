@@ -41,3 +41,19 @@ def test_echarts_is_served_by_the_app_with_its_licence(console: Console) -> None
     script = client.get("/console/static/vendor/echarts/echarts.min.js")
     assert script.status_code == 200 and len(script.content) > 500_000
     assert "Apache License" in client.get("/console/static/vendor/echarts/LICENSE").text
+
+
+def test_rebate_tier_progress_is_the_apis_for_each_buyer(console: Console) -> None:
+    for phone in (QINGDAO, FINANCE):
+        tiers = console.api("/rebates/tiers", console.api_token(phone))
+        page = console.sign_in(phone).get("/console/reports")
+        assert page.text.count("data-tier=") == tiers["count"]
+        for row in tiers["data"]:
+            cell = f'data-tier="{row["company_id"]}|{row["policy_id"]}|{row["period"]}">'
+            assert cell in page.text
+            to_go = row["to_go"] if row["to_go"] is not None else "—"
+            assert f'data-cell="to_go">{to_go}<' in page.text.split(cell, 1)[1]
+    qingdao = console.api("/rebates/tiers", console.api_token(QINGDAO))["data"]
+    assert {row["company_id"] for row in qingdao} <= {
+        console.api("/me/balances", console.api_token(QINGDAO))["company_id"]
+    }

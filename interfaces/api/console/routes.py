@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -21,7 +22,7 @@ from domain.funds.labels import JOURNAL_KIND_LABELS
 from interfaces.api.console import session as sessions
 from interfaces.api.console.i18n import LANG_COOKIE, LANGS, language, words
 from interfaces.api.deps import get_services
-from interfaces.api.routes import auctions, audit, balances, reports, tracking
+from interfaces.api.routes import auctions, audit, balances, rebates, reports, tracking
 from interfaces.api.routes import contracts as contracts_routes
 from interfaces.security import TokenClaims, TooManyAttemptsError
 from interfaces.wiring import Services
@@ -310,6 +311,7 @@ def reports_page(
             services, ctx, None, reports.ReportFilters(), by, "month", "json", 100, 0
         )
         feed = reports.deal_feed(services, ctx, None, None, "json", 10, 0)
+        tiers = rebates.tiers(services, ctx, None, None, None)
         return render(
             request,
             "reports.html",
@@ -319,6 +321,7 @@ def reports_page(
             choices=SALES_BY,
             sales=sales.model_dump(mode="json"),
             feed=feed.model_dump(mode="json"),
+            tiers=[_progress(row) for row in tiers.model_dump(mode="json")["data"]],
         )
 
     return page(request, build)
@@ -343,3 +346,13 @@ def auctions_page(request: Request) -> Response:
         )
 
     return page(request, build)
+
+
+def _progress(row: dict[str, Any]) -> dict[str, Any]:
+    """A tier row with how far it is to the next tier, in percent (none at the top tier)."""
+    reached = Decimal(str(row["tonnes"] if row["measure"] == "tonnes" else row["amount"]))
+    lower = row.get("next_lower")
+    percent = None
+    if lower is not None and Decimal(str(lower)) > 0:
+        percent = min(100, int(reached * 100 / Decimal(str(lower))))
+    return {**row, "percent": percent}
