@@ -190,7 +190,6 @@ class ReportsView:
         data = [
             {
                 "dealt_at": row["ordered_at"],
-                "dealt_on": None,
                 "buyer": row["buyer_masked"],
                 "region": row["region"],
                 "category": row["category"],
