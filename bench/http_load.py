@@ -54,6 +54,10 @@ FINANCE_PHONE = "13900000002"
 OPERATOR_PHONE = "13900000001"
 COMPANIES = 512
 ROOT = Path(__file__).resolve().parent.parent
+# the `steelyard` console script, run by this interpreter (not through a script's shebang line)
+STEELYARD = (
+    "import sys; from interfaces.cli import main; sys.argv[0] = 'steelyard'; sys.exit(main())"
+)
 
 
 # ---- the baseline: a trivial FastAPI POST --------------------------------------------------
@@ -300,8 +304,8 @@ def main() -> None:
         python = str(Path(sys.executable))
         port = free_port()
         app_command = [
-            str(Path(sys.executable).parent / "steelyard"), "serve", "--host", "127.0.0.1",
-            "--port", str(port), "--workers", str(args.workers), "--no-scheduler",
+            python, "-c", STEELYARD, "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(args.workers), "--no-scheduler",
         ]  # fmt: skip
         with serving(app_command, env, port, work / "app.log") as pid:
             script = work / "payments.lua"
