@@ -28,6 +28,7 @@ from interfaces.api.routes import (
     balances,
     catalog,
     contracts,
+    events,
     funds,
     health,
     intents,
@@ -141,6 +142,11 @@ TAGS = [
         "月/年阶梯返), accruals on settled contracts and their corrections, "
         "period closes crediting funds (返利调账), the statement and tier progress.",
     },
+    {
+        "name": "events",
+        "description": "The integration feed (ERP/WMS): every event in store order after a "
+        "position, paged, with a long-poll (wait=); the public event schema.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -224,10 +230,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         api.include_router(router)
     for router in (auctions.router, auctions.breach, auctions.audit):
         api.include_router(router)
-    for router in (reports.router, reports.public, teams.router):
-        api.include_router(router)
     api.include_router(audit.router)
     api.include_router(audit_proofs.router)
+    for router in (reports.router, reports.public, teams.router):
+        api.include_router(router)
+    api.include_router(events.router)
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(metrics_router)
