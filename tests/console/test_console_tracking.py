@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
+from interfaces.integrity.documents import check_document
 from tests.console.conftest import QINGDAO, TIANJIN, Console
 
 AUDITOR = "13900000003"
@@ -77,3 +78,35 @@ def test_an_auditor_reads_a_stream_as_of_a_moment_as_the_api_does(console: Conso
     assert bad.status_code == 422 and 'data-error="invalid"' in bad.text
     buyer = console.sign_in(QINGDAO).get(f"/console/audit/stream?stream={company}")
     assert buyer.status_code in (403, 404) and "data-event-version" not in buyer.text
+
+
+def test_the_stream_page_links_each_event_to_its_inclusion_proof(console: Console) -> None:
+    company = console.api("/me/balances", console.api_token(QINGDAO))["company_id"]
+    token = console.api_token(AUDITOR)
+    auditor = console.sign_in(AUDITOR)
+    events = console.api(f"/audit/streams/{company}", token)["events"]
+    position = events[-1]["position"]
+    unchecked = auditor.get(f"/console/audit/proof/{position}")
+    if unchecked.status_code == 200:  # the scheduler may have taken one already
+        assert unchecked.headers["content-type"].startswith("application/json")
+    else:
+        assert (
+            unchecked.status_code == 409
+            and "application/json" not in unchecked.headers["content-type"]
+        )
+    taken = console.client().post(
+        "/api/v1/audit/checkpoints", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert taken.status_code in (200, 201), taken.text
+
+    page = auditor.get(f"/console/audit/stream?stream={company}")
+    assert f'href="/console/audit/proof/{position}"' in page.text
+    proof = auditor.get(f"/console/audit/proof/{position}")
+
+    assert proof.status_code == 200
+    assert proof.headers["content-disposition"] == f'attachment; filename="proof-{position}.json"'
+    assert proof.json() == console.api(f"/audit/proofs/inclusion/{position}", token)
+    public_key = console.api("/audit/checkpoints", token)["public_key"]
+    assert check_document(proof.json(), public_key) == []  # verifies offline, with the key alone
+    buyer = console.sign_in(QINGDAO).get(f"/console/audit/proof/{position}")
+    assert buyer.status_code in (403, 404)

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import orjson
 from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi import Path as FastApiPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -22,8 +24,17 @@ from domain.funds.labels import JOURNAL_KIND_LABELS
 from interfaces.api.console import session as sessions
 from interfaces.api.console.i18n import LANG_COOKIE, LANGS, language, words
 from interfaces.api.deps import get_services
-from interfaces.api.routes import auctions, audit, balances, rebates, reports, tracking
+from interfaces.api.routes import (
+    auctions,
+    audit,
+    audit_proofs,
+    balances,
+    rebates,
+    reports,
+    tracking,
+)
 from interfaces.api.routes import contracts as contracts_routes
+from interfaces.api.schemas.audit_proofs import InclusionProofPublic
 from interfaces.security import TokenClaims, TooManyAttemptsError
 from interfaces.wiring import Services
 
@@ -84,7 +95,7 @@ def _refused(request: Request, session: sessions.Session, error: DomainError) ->
     raise error
 
 
-def page(request: Request, build: Callable[[Services, sessions.Session], HTMLResponse]) -> Response:
+def page(request: Request, build: Callable[[Services, sessions.Session], Response]) -> Response:
     """A signed-in page: no session is a redirect to the sign-in page."""
     services = get_services(request)
     session = sessions.session_of(request, services)
@@ -283,6 +294,27 @@ def stream_page(
             return render(request, "stream.html", 422, session, error=detail, **values)
         values["found"] = found.model_dump(mode="json")
         return render(request, "stream.html", 200, session, **values)
+
+    return page(request, build)
+
+
+@router.get("/audit/proof/{position}")
+def proof_download(
+    request: Request, position: Annotated[int, FastApiPath(ge=1, le=2**62)]
+) -> Response:
+    """The inclusion proof of the event at ``position`` against the latest signed checkpoint,
+    as the JSON document ``steelyard audit verify-proof FILE --key PUBKEY`` checks offline (the
+    same document as GET /audit/proofs/inclusion/{position}); a position no checkpoint holds yet
+    is the API's 409 ``position_not_checkpointed``, shown as a page."""
+
+    def build(services: Services, session: sessions.Session) -> Response:
+        proof = audit_proofs.inclusion_proof(position, services, session.ctx)
+        document = InclusionProofPublic.model_validate(proof).model_dump(mode="json")
+        return Response(
+            orjson.dumps(document, option=orjson.OPT_INDENT_2),
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="proof-{position}.json"'},
+        )
 
     return page(request, build)
 
