@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -97,7 +97,7 @@ class ReportQuery:
 class ReportPage:
     total: int
     rows: list[dict[str, Any]]
-    totals: dict[str, Decimal] = field(default_factory=dict)
+    totals: Mapping[str, Decimal | None] = field(default_factory=dict)
 
 
 def report_scope(actor: Actor) -> Scope:
@@ -172,7 +172,14 @@ def _sales(
     page = services.reports.sales(
         report_scope(actor), filters, query.by, query.grain, limit, offset
     )
-    return ReportPage(page.total, page.rows, page.totals)
+    if actor.role.is_staff:
+        return ReportPage(page.total, page.rows, page.totals)
+    # a buyer reads its own purchases, never what the seller pays its managers for them
+    rows = [{**row, "commission": None} for row in page.rows]
+    totals: dict[str, Decimal | None] = {**page.totals}
+    if totals:
+        totals["commission"] = None
+    return ReportPage(page.total, rows, totals)
 
 
 def _deal_feed(
@@ -250,12 +257,16 @@ _FETCHERS: dict[str, Callable[[Services, Actor, ReportQuery, int, int], ReportPa
 
 
 # ---- CSV -------------------------------------------------------------------------------------
-def columns_of(name: str, query: ReportQuery) -> list[tuple[str, str]]:
+def columns_of(name: str, query: ReportQuery, actor: Actor | None = None) -> list[tuple[str, str]]:
+    """The CSV's columns; a buyer's sales have no commission column (``actor``: the reader)."""
     if name != "sales":
         return COLUMNS[name]
     period = {"day": [("period", "日期")], "month": [("period", "月份")]}.get(query.grain or "", [])
     by = [("key", "编码"), ("name", DIMENSION_HEADERS[query.by])] if query.by else []
-    return [*period, *by, *FIGURE_HEADERS]
+    figures = FIGURE_HEADERS
+    if actor is not None and not actor.role.is_staff:
+        figures = [(key, header) for key, header in FIGURE_HEADERS if key != "commission"]
+    return [*period, *by, *figures]
 
 
 def all_rows(

@@ -240,3 +240,21 @@ def test_the_rebate_statement_per_customer_follows_the_rebates_read_model(api: A
     assert (bad.status_code, bad.json()["code"]) == (422, "invalid_period")
     csv = api.get("/reports/rebates?format=csv", org.auditor).content.decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("期间,客户,政策编号")
+
+
+def test_a_buyer_reads_its_sales_without_the_managers_commission(api: Api) -> None:
+    org = organisation(api)
+    position = scenario(org)["position"]
+    _, buyer = org.buyers["c1"]
+
+    mine = ok(api.get(f"/reports/sales?by=category&wait_for={position}", buyer))
+    sheet = api.get(f"/reports/sales?by=category&format=csv&wait_for={position}", buyer)
+    staff = ok(api.get(f"/reports/sales?by=category&company_id={org.buyers['c1'][0]}", org.auditor))
+
+    # c1: 10 t coil settled on 9.800 t (39,200.00, commission 392.00 for its manager)
+    assert mine["totals"]["settled_amount"] == "39200.00"
+    assert mine["totals"]["commission"] is None
+    assert all(row["commission"] is None for row in mine["data"])
+    header = sheet.content.decode("utf-8-sig").splitlines()[0]
+    assert header == "编码,品类,订货吨数,订货金额,结算吨数,结算金额"  # no 提成 column
+    assert staff["totals"]["commission"] == "392.00"

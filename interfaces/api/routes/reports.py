@@ -95,7 +95,7 @@ def _answer(
 ) -> Any:
     if fmt == "csv":
         rows = list(all_rows(services, ctx.actor, name, query))
-        text = "".join(csv_text(columns_of(name, query), rows))
+        text = "".join(csv_text(columns_of(name, query, ctx.actor), rows))
         disposition = f'attachment; filename="{name}.csv"'
         return Response(
             text.encode("utf-8"),

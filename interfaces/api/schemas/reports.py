@@ -95,7 +95,10 @@ class SalesFigures(BaseModel):
     ordered_amount: Amount
     settled_tonnes: Tonnage
     settled_amount: Amount
-    commission: Amount = Field(description="On the settled amount, at the rate of order time")
+    commission: Amount | None = Field(
+        description="On the settled amount, at the rate of order time; null for a buyer (the "
+        "seller's staff only)"
+    )
 
 
 class SalesRow(SalesFigures):
