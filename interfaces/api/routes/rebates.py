@@ -23,7 +23,6 @@ from interfaces.api.responses import (
     problems,
 )
 from interfaces.api.schemas.rebates import (
-    AccountsPublic,
     EntriesPublic,
     PeriodClosed,
     PeriodsPublic,
@@ -32,6 +31,7 @@ from interfaces.api.schemas.rebates import (
     PolicyCreate,
     PolicyPublic,
     PolicyRevise,
+    RebateAccountsPublic,
     StatementPublic,
     TiersPublic,
 )
@@ -153,20 +153,20 @@ def entries(
     return EntriesPublic.model_validate({"data": rows, "count": count})
 
 
-@router.get("/accounts", response_model=AccountsPublic)
+@router.get("/accounts", response_model=RebateAccountsPublic)
 def accounts(
     services: Svc,
     ctx: SignedIn,
     _: FromRebates,
     company_id: CompanyQuery = None,
     period: PeriodQuery = None,
-) -> AccountsPublic:
+) -> RebateAccountsPublic:
     """Per company and period: accrued, credited, carried, closed."""
     scope = scope_of(ctx.actor)
     _visible(services, company_id)
     filters = {"company_id": company_id, "period": Period.parse(period).key if period else None}
     rows = services.rebate_views.accounts(scope, filters)
-    return AccountsPublic.model_validate({"data": rows, "count": len(rows)})
+    return RebateAccountsPublic.model_validate({"data": rows, "count": len(rows)})
 
 
 @router.get("/tiers", response_model=TiersPublic)

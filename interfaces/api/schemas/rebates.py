@@ -186,7 +186,7 @@ class EntriesPublic(BaseModel):
     count: int
 
 
-class AccountPublic(BaseModel):
+class RebateAccountPublic(BaseModel):
     company_id: UUID
     company_name: str | None
     period: str
@@ -199,8 +199,8 @@ class AccountPublic(BaseModel):
     closed_at: Instant | None
 
 
-class AccountsPublic(BaseModel):
-    data: list[AccountPublic]
+class RebateAccountsPublic(BaseModel):
+    data: list[RebateAccountPublic]
     count: int
 
 
