@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import importlib
 import json
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
@@ -19,11 +16,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-import uvicorn
 
 from interfaces.api.app import create_app
 from tests.api.conftest import PASSWORD, Api
 from tests.api.trading_support import stage
+from tests.serving import serving
 
 PACKAGE = "steelyard_client"
 CONFIG = f"""\
@@ -37,24 +34,10 @@ content_type_overrides:
 
 
 @contextmanager
-def serving(api: Api) -> Iterator[str]:
+def served(api: Api) -> Iterator[str]:
     """The app over HTTP on a free loopback port, on the test's services."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app(api.services.settings, api.services)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(create_app(api.services.settings, api.services)) as base:
+        yield base
 
 
 @contextmanager
@@ -112,7 +95,7 @@ def test_a_generated_client_signs_in_and_checks_out(api: Api, client_package: Mo
     checkout = _module(client_package, "api.orders.orders_checkout")
     get_order = _module(client_package, "api.orders.orders_get_order")
 
-    with serving(api) as base_url:
+    with served(api) as base_url:
         anonymous = client_package.Client(base_url=base_url, raise_on_unexpected_status=True)
         form = models.BodyAuthSignIn(username="13800000001", password=PASSWORD)
         token = sign_in.sync(client=anonymous, body=form)

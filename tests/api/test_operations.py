@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 
 from interfaces.config import ConfigError, Environment, Settings
 from tests.api.conftest import PASSWORD, Api
+from tests.serving import free_port
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -40,18 +40,11 @@ def _env_of(settings: Settings) -> dict[str, str]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def factory_server(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """The app as a deployment runs it: ``uvicorn --factory``, configured by the environment,
     its stderr kept in a file."""
-    port = _free_port()
+    port = free_port()
     log_file = tmp_path / "server.log"
     command = [sys.executable, "-m", "uvicorn", "--factory", "interfaces.api.app:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port)]

@@ -13,24 +13,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from interfaces.api.app import create_app
 from interfaces.demo import seed
 from interfaces.integrity.keys import SigningKey
 from interfaces.wiring import Services
 from tests.conftest import throwaway_settings
+from tests.serving import serving
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 DOCUMENTED_BASE = "http://127.0.0.1:8000"
@@ -87,26 +82,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 @pytest.fixture(scope="module")
 def demo_server(demo: Demo) -> str:
     return demo.base
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """uvicorn in a thread on a free loopback port; stopped on exit."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="the examples are curl commands")

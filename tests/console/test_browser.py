@@ -6,20 +6,14 @@ screenshot of each page is saved under tests/console/screenshots/ (not kept in g
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from interfaces.demo import DEMO_PASSWORD
 from tests.console.conftest import MANAGER_EAST, QINGDAO, Console
+from tests.serving import serving
 
 AUDITOR = "13900000003"
 FINANCE = "13900000002"
@@ -37,26 +31,6 @@ pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
     reason="no chromium: run as root once so scripts/lib/bootstrap.sh can apt-get install it",
 )
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """uvicorn in a thread on a free loopback port; stopped on exit."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_a_buyer_signs_in_and_sees_the_apis_figures_in_chromium(console: Console) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -16,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+
+from tests.serving import free_port
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 USER, PASSWORD, DBNAME = "steelyard", "steelyard", "steelyard"
@@ -47,12 +48,6 @@ def _as_owner(*command: str | Path, cwd: Path) -> None:
         raise RuntimeError(f"{' '.join(args)} failed: {done.stdout}{done.stderr}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _start(folder: Path, data: Path, port: int) -> None:
     _as_owner(
         PG_BIN / "pg_ctl", "-D", data, "-l", folder / f"{data.name}.log",
@@ -80,7 +75,7 @@ def primary_and_standby() -> Iterator[Pair]:
             )
         with (primary / "pg_hba.conf").open("a") as hba:
             hba.write("host replication postgres 127.0.0.1/32 trust\n")
-        primary_port = _free_port()
+        primary_port = free_port()
         _start(folder, primary, primary_port)
         started.append(primary)
         with psycopg.connect(
@@ -92,7 +87,7 @@ def primary_and_standby() -> Iterator[Pair]:
             PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary_port), "-U",
             "postgres", "-D", standby, "-R", "-X", "stream", cwd=folder,
         )  # fmt: skip
-        standby_port = _free_port()
+        standby_port = free_port()
         _start(folder, standby, standby_port)
         started.append(standby)
         pair = Pair(primary_port, standby_port)

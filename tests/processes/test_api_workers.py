@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -34,17 +33,12 @@ from interfaces.wiring import Services
 from tests.api.conftest import PASSWORD, Api
 from tests.api.trading_support import Stage, acting_as, stage
 from tests.conftest import ON_POSTGRES, throwaway_settings
+from tests.serving import free_port
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="several API workers need PostgreSQL")
 
 STEELYARD = Path(sys.executable).with_name("steelyard")
 BUYERS = 20
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _environment(settings: Settings) -> dict[str, str]:
@@ -101,7 +95,7 @@ def store(tmp_path: Path) -> Iterator[tuple[Settings, Api]]:
 @pytest.fixture
 def server(store: tuple[Settings, Api], tmp_path: Path) -> Iterator[Server]:
     settings, _ = store
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as sink:
         process = subprocess.Popen(
