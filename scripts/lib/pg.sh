@@ -14,6 +14,9 @@
 #
 # Settings favour speed over durability (fsync/synchronous_commit/full_page_writes off): a crash
 # loses nothing we care about. bench/ must not use this cluster to measure commit rates.
+# PG_DURABLE=1 before pg_start gives a durable cluster instead (fsync, synchronous_commit and
+# full_page_writes on): for benchmarks, and for tests that crash the server and then count what
+# was acknowledged (with synchronous_commit off, a COMMIT is answered before its WAL is written).
 
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_SUPERUSER=postgres           # name of the bootstrap superuser given to initdb
@@ -107,6 +110,10 @@ max_wal_senders = 0
 timezone = 'UTC'
 lc_messages = 'C'
 CONF
+    if [[ "${PG_DURABLE:-0}" == 1 ]]; then
+        printf '%s\n' "fsync = on" "synchronous_commit = on" "full_page_writes = on" \
+            >>"$PG_TMPDIR/data/postgresql.conf" || return 1
+    fi
 
     for attempt in 1 2 3 4 5; do
         PG_PORT="$(_pg_free_port)" || return 1

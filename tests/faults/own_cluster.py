@@ -13,10 +13,13 @@ PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
 class OwnCluster:
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        """``durable``: fsync and synchronous_commit on, so every COMMIT the server answered
+        survives an immediate stop (the suite's clusters answer before the WAL is written)."""
         out = subprocess.run(
             ["bash", "-c", f'source "{PG_SH}" && pg_start >&2 && echo "$PG_PORT $PG_TMPDIR"'],
             capture_output=True, text=True, check=True, timeout=120,
+            env={**os.environ, "PG_DURABLE": "1" if durable else "0"},
         )  # fmt: skip
         port, folder = out.stdout.split()
         self.port, self.folder = int(port), Path(folder)

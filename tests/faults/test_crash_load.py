@@ -55,7 +55,7 @@ pytestmark = [
 
 @pytest.fixture
 def cluster() -> Iterator[OwnCluster]:
-    own = OwnCluster()
+    own = OwnCluster(durable=True)  # an answered COMMIT must survive the immediate restart
     yield own
     own.stop()
 
