@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Identifier
 
 from interfaces.integrity.documents import Checkpoint
 
@@ -282,9 +282,19 @@ class PostgresIntegritySql(IntegritySql):
             "events": Identifier(schema, events_table),
             **{key: Identifier(schema, name) for key, name in self.names.items()},
         }
+        self._rendered: dict[str, str] = {}
 
-    def q(self, text: str) -> Composed:
-        return SQL(text).format(nid=SQL(self.nid), **self._idents)  # type: ignore[arg-type]
+    def create_statements(self) -> list[Any]:
+        return [SQL(text) for text in super().create_statements()]  # the library's own type
+
+    def q(self, text: str) -> str:
+        """Rendered once per statement text: composing it on every insert cost more than
+        the hashing (a few statements per write, each a psycopg ``format`` and ``as_bytes``)."""
+        rendered = self._rendered.get(text)
+        if rendered is None:
+            composed = SQL(text).format(nid=SQL(self.nid), **self._idents)  # type: ignore[arg-type]
+            rendered = self._rendered[text] = composed.as_string(None)
+        return rendered
 
     def hashes_of(
         self, curs: Any, keys: Iterable[tuple[UUID, int]]
