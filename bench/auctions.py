@@ -34,11 +34,12 @@ from domain.auctions import LotTerms
 from domain.auctions.service import AuctionService
 from domain.catalog.catalog import ProductAttributes
 from domain.catalog.service import CatalogService
+from domain.commands import CommandRunner
 from domain.context import Actor, CommandContext, Role
 from domain.errors import DomainError
 from domain.funds.account import FundsAccount, PaymentPurpose
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 from domain.trading.contract_service import ContractService
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.config import Settings

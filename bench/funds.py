@@ -43,11 +43,12 @@ from bench.common import (
 from bench.plain_peer import open_accounts, open_peer, peer_payments_per_second
 from domain import context
 from domain.accounts.account import Account
+from domain.commands import CommandRunner
 from domain.context import Actor, CommandContext, Role
 from domain.errors import ConcurrencyError
 from domain.funds.account import FundsAccount
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 from domain.values import Money
 from interfaces.config import Settings
 from projections.backends import open_views

@@ -27,8 +27,9 @@ from eventsourcing.persistence import StoredEvent
 
 from bench.common import loaded_machine_note, postgres_settings, throwaway_schema
 from bench.funds import PER_CLIENT, open_companies, payments_per_second
+from domain.commands import CommandRunner
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 from interfaces.config import Settings
 from interfaces.integrity.keys import SigningKey
 from interfaces.persistence.integrity_log import IntegrityLog

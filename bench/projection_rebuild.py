@@ -33,7 +33,7 @@ from domain.accounts.account import CompanyInfo
 from domain.accounts.staff import RegistryEntry
 from domain.catalog.catalog import ProductAttributes
 from domain.context import CommandContext, Role
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity, UnitPrice
 from interfaces import demo
 from interfaces.config import Settings

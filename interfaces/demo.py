@@ -21,9 +21,9 @@ from domain.catalog.listing import Listing
 from domain.catalog.pricing import LevelPrice, RegionalDelta
 from domain.context import SHANGHAI, Actor, CommandContext, Role
 from domain.funds.account import PaymentPurpose
-from domain.ledger import UnitOfWork
 from domain.trading.fulfilment import Shipment, ShipmentLine
 from domain.trading.settlement import InvoiceKind
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.demo_auctions import seed_auctions
 from interfaces.demo_rebates import seed_rebate_policies

@@ -11,7 +11,7 @@ from uuid import UUID
 from domain import context
 from domain.catalog.listing import Listing
 from domain.context import CommandContext, Role
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from interfaces.wiring import Services
 
 Acting = Callable[..., CommandContext]  # demo._as: (services, role, user_id, account_id)

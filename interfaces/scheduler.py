@@ -17,9 +17,9 @@ from uuid import UUID
 
 from domain import context
 from domain.auctions.errors import AuctionNotEndedError
+from domain.commands import Outcome
 from domain.context import Actor, CommandContext
 from domain.errors import DomainError, NotFoundError
-from domain.ledger import Outcome
 from interfaces.lease import Lease
 from interfaces.wiring import Services
 

@@ -20,12 +20,13 @@ from domain.auctions.service import AuctionService
 from domain.catalog.catalog import Catalog
 from domain.catalog.listing import Listing
 from domain.catalog.service import CatalogService
+from domain.commands import CommandRunner
 from domain.commissions.service import CommissionService
 from domain.context import Clock, system_clock
 from domain.funds.account import FundsAccount
 from domain.funds.service import FundsService
 from domain.intents.service import IntentService
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 from domain.rebates.service import RebateService
 from domain.trading.contract_service import ContractService
 from domain.trading.order_service import OrderService

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from domain.accounts.account import MEMBER_LEVELS, Account, Certification
 from domain.errors import ConflictError, NotFoundError
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 
 __all__ = ["MEMBER_LEVELS", "Customer", "customer_in", "find_customer_in", "record_activity_in"]
 

@@ -27,9 +27,10 @@ from domain.accounts.staff import (
     StaffEntry,
     StaffMember,
 )
+from domain.commands import CommandRunner, Outcome
 from domain.context import Actor, Role
 from domain.errors import AuthenticationError, ConflictError, ValidationError
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.unit_of_work import UnitOfWork
 
 RESET_CODE_MINUTES = 10
 _BAD_LOGIN = "Incorrect phone number or password."

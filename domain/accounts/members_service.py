@@ -15,8 +15,9 @@ from domain.access import (
 from domain.accounts.account import Account, Member
 from domain.accounts.identity import check_password_policy, normalise_phone
 from domain.accounts.identity_service import NewLogins, phone_taken
+from domain.commands import CommandRunner, Outcome
 from domain.context import Actor, Role
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.unit_of_work import UnitOfWork
 
 MANAGE = "members.manage"
 

@@ -18,9 +18,10 @@ from domain.accounts.identity import (
 )
 from domain.accounts.identity_service import NewLogins, phone_taken
 from domain.accounts.staff import CustomerRegistry, StaffDirectory, StaffMember
+from domain.commands import CommandRunner, Outcome
 from domain.context import Role
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.unit_of_work import UnitOfWork
 
 RULES_VERSION = "2026-01"
 

@@ -8,9 +8,10 @@ from uuid import UUID
 from domain import context
 from domain.access import require_role
 from domain.accounts.staff import SalesTeams, StaffEntry, StaffMember
+from domain.commands import CommandRunner, Outcome
 from domain.context import Role
 from domain.errors import ValidationError
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.unit_of_work import UnitOfWork
 
 
 class TeamService:

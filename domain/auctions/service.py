@@ -36,13 +36,14 @@ from domain.auctions.session import AuctionSession
 from domain.auctions.values import DEFAULT_DEPOSIT, LotState, LotTerms
 from domain.catalog.offers import offer_in
 from domain.catalog.service import CatalogService
+from domain.commands import CommandRunner, Outcome
 from domain.context import Role
 from domain.errors import ConflictError, NotFoundError
 from domain.funds.journal import deposit_locked
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
 from domain.trading.contract_service import ContractService
 from domain.trading.contract_text import PaidContract
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity, UnitPrice
 
 

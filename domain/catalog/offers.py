@@ -13,7 +13,7 @@ from domain.catalog.catalog import STANDARD_ATTRIBUTES, Product, is_leaf
 from domain.catalog.listing import Listing
 from domain.catalog.tree import StoredTree
 from domain.errors import ConflictError, NotFoundError
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import Quantity
 
 

@@ -31,9 +31,10 @@ from domain.catalog.tree import (
     define_missing_in,
     split_legacy_in,
 )
+from domain.commands import CommandRunner, Outcome
 from domain.context import Actor, Role
 from domain.errors import NotFoundError
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import Quantity, UnitPrice
 
 Result = dict[str, Any]
@@ -291,7 +292,7 @@ CLOSED = {"released": "stock_released", "sold": "stock_sold"}
 
 def closed_in(uow: UnitOfWork, listing: Listing, order_id: UUID) -> str | None:
     """How the order's hold on the listing was closed ("released", "sold"), or None."""
-    if order_id in listing.reservations:
+    if order_id in listing.reservations or uow.is_new(order_id):
         return None
     if (known := listing.closed_as(order_id)) is not None:
         return known

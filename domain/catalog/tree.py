@@ -26,7 +26,7 @@ from domain.catalog.catalog import (
 )
 from domain.catalog.entries import CatalogCategory, CatalogProduct
 from domain.errors import ConflictError, NotFoundError
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 
 ROOT = ""  # the hidden root node's code: no category code can be empty
 

@@ -8,10 +8,11 @@ from uuid import UUID
 
 from domain import context
 from domain.access import require_role
+from domain.commands import CommandRunner, Outcome
 from domain.commissions.schedule import CommissionSchedule
 from domain.context import Role
 from domain.errors import ForbiddenError
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
+from domain.unit_of_work import UnitOfWork
 
 SETTERS = (Role.FINANCE, Role.DIRECTOR, Role.SYSTEM)
 

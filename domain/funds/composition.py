@@ -26,7 +26,7 @@ from domain.funds.spent import (
     find_spent,
     spend,
 )
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money
 
 NOT_CATEGORIES = frozenset({"unallocated", "deposit"})  # other values of a request's source
@@ -173,8 +173,10 @@ class FundsComposition:
     @staticmethod
     def _refuse_closed(uow: UnitOfWork, funds: FundsAccount, contract_id: UUID) -> None:
         """A contract's reservation that was post-settled is closed for good."""
-        if funds.reservation(contract_id) is None and (
-            find_spent(uow, RESERVATION_CLOSED, funds.id, str(contract_id)) is not None
+        if (
+            funds.reservation(contract_id) is None
+            and not uow.is_new(contract_id)
+            and (find_spent(uow, RESERVATION_CLOSED, funds.id, str(contract_id)) is not None)
         ):
             raise ConflictError("reservation_closed", "This contract was post-settled already.")
 

@@ -28,7 +28,8 @@ from domain.funds.spent import (
     claim_value,
     spend,
 )
-from domain.ledger import Claim, UnitOfWork
+from domain.ledger import Claim
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money
 
 _DECISIONS = {

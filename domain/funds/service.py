@@ -19,6 +19,7 @@ from uuid import UUID
 from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
 from domain.accounts.customers import find_customer_in
+from domain.commands import CommandRunner, Outcome
 from domain.context import Actor, Role
 from domain.errors import ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError
 from domain.funds.account import FundsAccount, PaymentPurpose, PaymentRecord
@@ -40,7 +41,8 @@ from domain.funds.spent import (
     find_spent,
     spend,
 )
-from domain.ledger import Claim, CommandRunner, Outcome, UnitOfWork
+from domain.ledger import Claim
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money
 
 DEFAULT_CATEGORIES = frozenset({"HRC", "PLATE", "WIRE", "SECTION", "COLD", "REBAR"})

@@ -28,7 +28,8 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.ledger import Claim, UnitOfWork
+from domain.ledger import Claim
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money
 
 BANK_REFERENCE = "bank_reference"

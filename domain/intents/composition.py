@@ -9,7 +9,6 @@ from domain.catalog.offers import category_template_in
 from domain.errors import ConflictError, ValidationError
 from domain.intents.intent import FuturesIntent
 from domain.intents.values import SpecificationTemplate
-from domain.ledger import UnitOfWork
 from domain.trading.contract_text import (
     ContractFacts,
     ContractLine,
@@ -18,6 +17,7 @@ from domain.trading.contract_text import (
     PaymentTerms,
 )
 from domain.trading.order_service import BREACH, SELLER_NAME
+from domain.unit_of_work import UnitOfWork
 
 # Where made-to-order goods come from: the mill's production, not a stock warehouse.
 PRODUCTION = "期货生产 mill production"

@@ -19,14 +19,15 @@ from uuid import UUID
 from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
 from domain.accounts.customers import customer_in, record_activity_in
+from domain.commands import CommandRunner, Outcome
 from domain.context import Actor, Role
 from domain.errors import ForbiddenError, NotFoundError, ValidationError
 from domain.intents.composition import contract_facts, template_in
 from domain.intents.intent import FuturesIntent
 from domain.intents.results import amount_of, describe, state_of
 from domain.intents.values import ReviewLevel, review_chain
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
 from domain.trading.contract_service import ContractService
+from domain.unit_of_work import UnitOfWork
 from domain.values import Quantity, UnitPrice
 
 Result = dict[str, Any]

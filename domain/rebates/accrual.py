@@ -22,13 +22,13 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.accounts.customers import Customer
-from domain.ledger import UnitOfWork
 from domain.rebates import arithmetic
 from domain.rebates.basis import Applied, RebateBasis, TierProgress
 from domain.rebates.period import RebateAccount, RebateEntry, RebatePeriod
 from domain.rebates.policy import PolicyIndex, RebatePolicy
 from domain.rebates.values import Period, PolicyTerms, RebateKind
 from domain.trading.settled import ContractAdjustment, SettledContract, SettledItem
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity
 
 K = RebateKind

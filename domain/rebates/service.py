@@ -22,10 +22,10 @@ from uuid import UUID
 from domain import context
 from domain.access import require_role
 from domain.accounts.customers import MEMBER_LEVELS, customer_in
+from domain.commands import CommandRunner, Outcome
 from domain.context import Role
 from domain.errors import ConflictError
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
 from domain.rebates import accrual
 from domain.rebates.errors import PeriodClosedError, PeriodNotOverError, RebateInvalidError
 from domain.rebates.period import RebateAccount, RebatePeriod
@@ -44,6 +44,7 @@ from domain.rebates.values import (
     check_year,
 )
 from domain.trading.settled import ContractAdjustment, SettledContract
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity
 
 Result = dict[str, Any]

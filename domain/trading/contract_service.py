@@ -18,10 +18,10 @@ from domain import context
 from domain.access import require_buyer_permission, require_company_visible, require_role
 from domain.accounts.customers import customer_in
 from domain.catalog.service import CatalogService
+from domain.commands import CommandRunner, Outcome
 from domain.context import Role
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
 from domain.trading.contract import Contract
 from domain.trading.contract_text import (
     ContractFacts,
@@ -43,6 +43,7 @@ from domain.trading.settled import (
     SettledItem,
 )
 from domain.trading.settlement import InvoiceKind, ObjectionKind
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity
 
 Result = dict[str, Any]

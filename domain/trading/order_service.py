@@ -19,10 +19,10 @@ from domain.access import require_buyer_permission, require_company_visible, req
 from domain.accounts.customers import Customer, customer_in, record_activity_in
 from domain.catalog.offers import offer_in, offer_of
 from domain.catalog.service import CatalogService
+from domain.commands import CommandRunner, Outcome
 from domain.context import Actor, Role
 from domain.errors import NotFoundError, ValidationError
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
 from domain.trading.cart import Cart
 from domain.trading.contract import Contract
 from domain.trading.contract_text import (
@@ -34,6 +34,7 @@ from domain.trading.contract_text import (
     PaymentTerms,
 )
 from domain.trading.order import Order, OrderLine
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity
 
 SELLER_NAME = "Steelyard Steel Co., Ltd."
@@ -143,6 +144,7 @@ class OrderService:
             raise NotFoundError("account")
 
         def decide(uow: UnitOfWork) -> Result:
+            uow.mint(order_id)  # its holds on the listings cannot have been closed before
             account = customer_in(uow, account_id)
             require_company_visible(actor, account.account_id, account.manager_id)
             account.require_may_trade()
@@ -257,6 +259,7 @@ class OrderService:
                 breach=BREACH,
             )
             contract = Contract.generate(facts)
+            uow.add(contract)  # new: its reservation cannot have been closed before
             self.funds.reserve_in(uow, account.account_id, contract.id, category, facts.total)
             contracts.append(contract)
         return contracts

@@ -10,12 +10,13 @@ from uuid import UUID, uuid4
 
 from domain import context
 from domain.access import require_buyer_permission, require_role
+from domain.commands import CommandRunner, Outcome
 from domain.context import Role
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Outcome, UnitOfWork
 from domain.trading.contract import Contract
 from domain.trading.order import Order, ReturnRequest
 from domain.trading.settled import AdjustedHook, AdjustedItem, ContractAdjustment
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity
 
 Result = dict[str, Any]

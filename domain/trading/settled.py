@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity
 
 

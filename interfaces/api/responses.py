@@ -13,7 +13,7 @@ from uuid import UUID
 import orjson
 from starlette.responses import JSONResponse
 
-from domain.ledger import Outcome
+from domain.commands import Outcome
 from interfaces.api.schemas.common import CommandAnswer
 
 PROBLEM_JSON = "application/problem+json"

@@ -14,9 +14,9 @@ from uuid import UUID, uuid4
 
 from domain import context
 from domain.auctions import LotTerms
+from domain.commands import Outcome
 from domain.context import Actor, CommandContext, Role
 from domain.funds.account import PaymentPurpose
-from domain.ledger import Outcome
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.scheduler import run_due
 from interfaces.security import TokenClaims

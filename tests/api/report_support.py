@@ -10,7 +10,7 @@ from uuid import UUID
 
 from domain.catalog.listing import Listing
 from domain.context import Role
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money
 from tests.api.conftest import Api
 from tests.api.trading_support import Stage, acting_as, stage

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from domain import context
 from domain.accounts.account import Account
 from domain.context import Actor, Clock, CommandContext, FrozenClock, Role
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money
 from interfaces import cli
 from tests.api.conftest import PASSWORD, Api

@@ -39,7 +39,7 @@ from schemathesis.specs.openapi.checks import (
 from domain.accounts.account import Account
 from domain.accounts.staff import StaffMember
 from domain.context import Role
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from interfaces.api.app import create_app
 from interfaces.demo import COMPANIES, MEMBER_PHONE, STAFF, seed
 from interfaces.security import TokenClaims

@@ -9,10 +9,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Snapshot
 
+from domain.commands import CommandRunner
 from domain.context import FrozenClock
 from domain.funds.account import FundsAccount
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 from domain.values import Money
 from interfaces.config import Settings
 from tests.api.conftest import Api

@@ -10,10 +10,11 @@ from uuid import UUID
 
 import pytest
 
+from domain.commands import CommandRunner
 from domain.context import FrozenClock, Role
 from domain.funds.account import FundsAccount
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 from domain.values import Money
 from interfaces.config import Settings
 from tests.faults.pg_proxy import PgProxy

@@ -18,7 +18,8 @@ from domain import context
 from domain.accounts.account import Account, CompanyInfo
 from domain.context import Actor, CommandContext, FrozenClock, Role
 from domain.funds.service import FundsService
-from domain.ledger import Ledger, UnitOfWork
+from domain.ledger import Ledger
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money
 
 START = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai

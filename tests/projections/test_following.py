@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from domain.ledger import CommandRunner, Ledger, UnitOfWork
+from domain.commands import CommandRunner
+from domain.ledger import Ledger
+from domain.unit_of_work import UnitOfWork
 from projections.database import ViewDatabase
 from projections.runner import ProjectionRunner
 from tests.projections.conftest import WriteWidgets

@@ -14,7 +14,7 @@ from domain.accounts.account import Account
 from domain.auctions import LotState
 from domain.context import Actor, Role
 from domain.errors import NotFoundError
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity, UnitPrice
 from interfaces.api.deps import ReadsFrom, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset

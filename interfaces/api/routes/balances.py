@@ -22,7 +22,7 @@ from domain.access import (
 from domain.accounts.account import Account
 from domain.context import Actor, Role
 from domain.errors import NotFoundError
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from interfaces.api.category_names import category_names
 from interfaces.api.deps import ReadsFrom, SignedIn, Svc
 from interfaces.api.paging import Limit, Offset

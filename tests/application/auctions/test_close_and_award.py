@@ -11,8 +11,8 @@ from uuid import UUID
 from domain.auctions import AuctionLot
 from domain.catalog.listing import Listing
 from domain.context import SHANGHAI
-from domain.ledger import UnitOfWork
 from domain.trading.contract import Contract
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, UnitPrice
 from tests.api.auction_support import AuctionStage
 

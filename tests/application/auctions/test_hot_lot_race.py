@@ -16,7 +16,7 @@ from uuid import UUID
 from domain.auctions import AuctionLot
 from domain.errors import DomainError
 from domain.funds.account import FundsAccount
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, UnitPrice
 from interfaces.reconcile import reconciler
 from projections.balances.replay import replay_funds

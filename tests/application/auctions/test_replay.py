@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from domain.auctions import AuctionLot
 from domain.context import SHANGHAI, Role
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import UnitPrice
 from interfaces.cli import app as cli
 from interfaces.config import Settings

@@ -18,9 +18,10 @@ from domain.catalog.catalog import ProductAttributes
 from domain.catalog.entries import CatalogCategory, CatalogProduct
 from domain.catalog.service import CatalogService
 from domain.catalog.tree import ROOT
+from domain.commands import CommandRunner
 from domain.context import Actor, CommandContext, FrozenClock, Role
 from domain.errors import ConflictError, DomainError
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 COIL = ProductAttributes(

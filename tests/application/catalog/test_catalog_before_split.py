@@ -25,7 +25,8 @@ from domain.catalog.listing import Listing
 from domain.catalog.service import CatalogService
 from domain.context import Actor, CommandContext, FrozenClock, Role
 from domain.errors import ConflictError, DomainError
-from domain.ledger import Ledger, UnitOfWork
+from domain.ledger import Ledger
+from domain.unit_of_work import UnitOfWork
 from domain.values import Quantity, UnitPrice
 from interfaces.config import Settings
 from interfaces.wiring import Services

@@ -21,9 +21,11 @@ from domain.catalog.catalog import ProductAttributes
 from domain.catalog.listing import Listing
 from domain.catalog.pricing import LevelPrice, RegionalDelta
 from domain.catalog.service import CatalogService
+from domain.commands import CommandRunner
 from domain.context import Actor, CommandContext, FrozenClock, Role
 from domain.errors import ConflictError, ForbiddenError, NotFoundError
-from domain.ledger import CommandRunner, Ledger, UnitOfWork
+from domain.ledger import Ledger
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity, UnitPrice
 
 NOW = datetime(2026, 11, 26, 9, tzinfo=UTC)

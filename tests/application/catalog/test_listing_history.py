@@ -17,9 +17,11 @@ from domain.catalog import listing as listing_module
 from domain.catalog.catalog import ProductAttributes
 from domain.catalog.listing import Listing
 from domain.catalog.service import CatalogService
+from domain.commands import CommandRunner
 from domain.context import Actor, CommandContext, FrozenClock, Role
 from domain.errors import ConflictError
-from domain.ledger import CommandRunner, Ledger, UnitOfWork
+from domain.ledger import Ledger
+from domain.unit_of_work import UnitOfWork
 from domain.values import Quantity, UnitPrice
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)

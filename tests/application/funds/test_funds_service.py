@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain import context
+from domain.commands import CommandRunner
 from domain.context import Actor, CommandContext, FrozenClock, Role
 from domain.errors import (
     ConflictError,
@@ -25,7 +26,8 @@ from domain.errors import (
 )
 from domain.funds.account import FundsAccount
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Ledger, UnitOfWork
+from domain.ledger import Ledger
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money
 from interfaces.config import Settings
 from tests.projections.funds_story import cny, new_company

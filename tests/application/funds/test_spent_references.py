@@ -9,11 +9,12 @@ from uuid import uuid4
 
 import pytest
 
+from domain.commands import CommandRunner
 from domain.context import Role
 from domain.errors import DomainError
 from domain.funds.account import FundsAccount
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 from interfaces.config import Settings
 from tests.application.funds.test_funds_service import acting, balances, finance
 from tests.projections.funds_story import cny, new_company

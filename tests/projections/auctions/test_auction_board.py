@@ -10,7 +10,7 @@ from uuid import UUID
 
 from domain.auctions import AuctionLot
 from domain.context import SHANGHAI
-from domain.ledger import UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.values import UnitPrice
 from projections.auctions import AuctionsProjection
 from tests.api.auction_support import AuctionStage, auction_stage

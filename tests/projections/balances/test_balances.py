@@ -8,10 +8,11 @@ from uuid import uuid4
 
 import pytest
 
+from domain.commands import CommandRunner
 from domain.context import FrozenClock
 from domain.funds.account import PaymentPurpose
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 from projections.balances.projection import BalancesProjection, BalancesView
 from projections.balances.reconcile import Reconciler
 from projections.database import ViewDatabase

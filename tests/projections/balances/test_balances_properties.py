@@ -12,11 +12,12 @@ from uuid import UUID, uuid4
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.commands import CommandRunner
 from domain.context import FrozenClock, Role
 from domain.errors import DomainError
 from domain.funds.journal import may_go_negative
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 from domain.values import Money
 from projections.balances.projection import BalancesProjection, BalancesView
 from projections.balances.reconcile import Reconciler

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from domain.commands import CommandRunner
 from domain.context import FrozenClock
 from domain.funds.service import FundsService
-from domain.ledger import CommandRunner, Ledger
+from domain.ledger import Ledger
 from projections.balances.projection import BalancesProjection, BalancesView
 from projections.balances.reconcile import Difference, Reconciler
 from projections.database import ViewDatabase

@@ -15,9 +15,11 @@ from domain import context
 from domain.catalog.catalog import ProductAttributes
 from domain.catalog.pricing import RegionalDelta
 from domain.catalog.service import CatalogService
+from domain.commands import CommandRunner
 from domain.context import Actor, CommandContext, FrozenClock, Role
 from domain.errors import ConflictError
-from domain.ledger import CommandRunner, Ledger, UnitOfWork
+from domain.ledger import Ledger
+from domain.unit_of_work import UnitOfWork
 from domain.values import Money, Quantity, UnitPrice
 from projections.database import ViewDatabase
 from projections.listings.projection import ListingSearchProjection
