@@ -10,15 +10,20 @@ The command path is ``domain/commands.py`` (``CommandRunner``), over a ``domain/
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    project_aggregate,
+)
 from eventsourcing.domain import event
+from eventsourcing.utils import strtobool
 
 from domain.base import Aggregate
+from domain.repository import CopyingRepository
 from domain.topics import register_moved_topics
 
 T = TypeVar("T")
@@ -46,6 +51,21 @@ class Ledger(Application[UUID]):
             env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}
         super().__init__(env)
 
+    def construct_repository(self) -> CopyingRepository:
+        """The library's repository, except that a cached aggregate is never changed in place
+        (domain/repository.py): commands are decided in many threads at once."""
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return CopyingRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            fastforward_skipping=strtobool(
+                self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")
+            ),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
+
     def head(self) -> int:
         """The position of the newest event in the store (0 when empty)."""
         return self.recorder.max_notification_id() or 0
@@ -65,9 +85,8 @@ class Ledger(Application[UUID]):
             except KeyError:
                 events = self.events.get(originator_id=aggregate_id)
                 found: Aggregate | None = project_aggregate(None, events)
-                if found is not None and cache is not None:
-                    cache.put(aggregate_id, found)
-                    found = copy.deepcopy(found)
+                if found is not None and isinstance(repository, CopyingRepository):
+                    repository.keep(found)  # a copy: the caller may change its own
                 return found
         try:
             return repository.get(aggregate_id)
