@@ -4,7 +4,8 @@
 ``X-Request-ID`` or a new one, which the endpoints' command context takes up), times it, and once
 the answer has started writes one log line on ``steelyard.request`` and counts it under its route
 template (``/api/v1/funds/{company_id}``, never the concrete path, so ids neither swell the
-metrics nor reach the log). A path no route matched counts as ``unmatched``.
+metrics nor reach the log); a console page under its own (``/console/funds``). A path no route
+matched counts as ``unmatched``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from interfaces.api.console.routes import router as console
 from interfaces.metrics import CONTENT_TYPE
 from interfaces.wiring import Services
 
@@ -111,7 +113,7 @@ def route_templates(app: FastAPI) -> list[tuple[str, Any]]:
         key = _shape(app.routes)
         known = _BUILT.get(key)
         if known is None:
-            paths = [*app.openapi()["paths"], *UNLISTED]
+            paths = [*app.openapi()["paths"], *UNLISTED, *(r.path for r in console.routes)]
             ordered = sorted(set(paths), key=lambda p: (p.count("{"), -len(p)))
             known = _BUILT[key] = [(p, compile_path(p)[0]) for p in ordered]
         app.state.route_templates = known

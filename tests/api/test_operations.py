@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -130,6 +131,19 @@ def test_metrics_count_requests_command_batches_and_show_each_read_model(api: Ap
         assert samples[f'steelyard_projection_lag{{name="{name}"}}'] == 0
         assert samples[f'steelyard_projection_position{{name="{name}"}}'] >= 1
     assert samples["steelyard_store_up"] == 1
+
+
+def test_console_pages_and_concrete_ids_are_counted_under_their_route(api: Api) -> None:
+    assert api.client.get("/console/sign-in").status_code == 200
+    assert api.client.get(f"/api/v1/funds/{uuid4()}").status_code == 401  # not signed in
+    assert api.client.get("/no/such/page").status_code == 404
+    samples = _samples(api.client.get("/metrics").text)
+    counted = {name for name in samples if name.startswith("steelyard_http_requests_total")}
+    assert any('route="/console/sign-in"' in name for name in counted), counted
+    assert any('route="/api/v1/funds/{company_id}",status="401"' in name for name in counted)
+    assert any('route="unmatched",status="404"' in name for name in counted)
+    uuid_like = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
+    assert not any(uuid_like.search(name) for name in counted)  # ids never become labels
 
 
 def test_metrics_is_open_but_not_in_the_openapi_document(api: Api) -> None:
