@@ -113,7 +113,8 @@ def route_templates(app: FastAPI) -> list[tuple[str, Any]]:
         key = _shape(app.routes)
         known = _BUILT.get(key)
         if known is None:
-            paths = [*app.openapi()["paths"], *UNLISTED, *(r.path for r in console.routes)]
+            pages = [path for r in console.routes if (path := getattr(r, "path", ""))]
+            paths = [*app.openapi()["paths"], *UNLISTED, *pages]
             ordered = sorted(set(paths), key=lambda p: (p.count("{"), -len(p)))
             known = _BUILT[key] = [(p, compile_path(p)[0]) for p in ordered]
         app.state.route_templates = known
