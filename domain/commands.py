@@ -13,7 +13,8 @@ import contextvars
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 from uuid import UUID, uuid4
@@ -27,11 +28,46 @@ from domain.errors import (
     DomainError,
     IdempotencyKeyReusedError,
 )
-from domain.group_commit import GroupCommit, Job, NestedCommandError, Prepared, WrittenVersions
+from domain.group_commit import GroupCommit, Job
 from domain.ledger import IdempotencyRecord, Ledger
 from domain.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A command decided in its caller's thread: its result, the versions it read (0: an id
+    with nothing stored) and the aggregates it changed."""
+
+    result: Any
+    read: dict[UUID, int]
+    changed: list[Aggregate]
+
+
+class NestedCommandError(Exception):
+    """A command ran another command while being prepared: the leader decides it instead."""
+
+
+class WrittenVersions:
+    """The version each aggregate had after this process last saved it, for the newest
+    ``size`` aggregates saved: a decision prepared before one of those saves is stale. (An id
+    pushed out was saved more than ``size`` aggregate writes ago, long before any decision
+    still waiting for the leader was prepared.)"""
+
+    def __init__(self, size: int = 65_536) -> None:
+        self.size = size
+        self._versions: OrderedDict[UUID, int] = OrderedDict()
+
+    def get(self, aggregate_id: UUID) -> int:
+        return self._versions.get(aggregate_id, 0)
+
+    def record(self, aggregates: Iterable[Aggregate]) -> None:
+        for aggregate in aggregates:
+            self._versions[aggregate.id] = aggregate.version
+            self._versions.move_to_end(aggregate.id)
+        while len(self._versions) > self.size:
+            self._versions.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -85,10 +121,10 @@ class CommandRunner:
 
     def run(self, decide: Callable[[UnitOfWork], T]) -> Outcome[T]:
         """Run one command exactly once, as the current context's actor."""
-        ctx = contextvars.copy_context()
-        ctx.run(context.enter, replace(context.current(), command_id=uuid4()))
         if getattr(self._preparing, "on", False):
             raise NestedCommandError()
+        ctx = contextvars.copy_context()
+        ctx.run(context.enter, replace(context.current(), command_id=uuid4()))
         job = Job(decide, ctx)
         if not self._group.is_leading and random.random() < self._worth_preparing:
             prepared = ctx.run(self._prepare, decide)

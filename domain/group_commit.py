@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import contextvars
 import threading
-from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable
 from typing import Any
-from uuid import UUID
-
-from domain.base import Aggregate
 
 
 class Job:
@@ -95,38 +91,3 @@ class GroupCommit:
         if job.error is not None:
             raise job.error
         return job.result
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A command decided in its caller's thread: its result, the versions it read (0: an id
-    with nothing stored) and the aggregates it changed."""
-
-    result: Any
-    read: dict[UUID, int]
-    changed: list[Aggregate]
-
-
-class NestedCommandError(Exception):
-    """A command ran another command while being prepared: the leader decides it instead."""
-
-
-class WrittenVersions:
-    """The version each aggregate had after this process last saved it, for the newest
-    ``size`` aggregates saved: a decision prepared before one of those saves is stale. (An id
-    pushed out was saved more than ``size`` aggregate writes ago, long before any decision
-    still waiting for the leader was prepared.)"""
-
-    def __init__(self, size: int = 65_536) -> None:
-        self.size = size
-        self._versions: OrderedDict[UUID, int] = OrderedDict()
-
-    def get(self, aggregate_id: UUID) -> int:
-        return self._versions.get(aggregate_id, 0)
-
-    def record(self, aggregates: Iterable[Aggregate]) -> None:
-        for aggregate in aggregates:
-            self._versions[aggregate.id] = aggregate.version
-            self._versions.move_to_end(aggregate.id)
-        while len(self._versions) > self.size:
-            self._versions.popitem(last=False)

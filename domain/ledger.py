@@ -17,7 +17,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
-    project_aggregate,
 )
 from eventsourcing.domain import event
 from eventsourcing.utils import strtobool
@@ -70,28 +69,22 @@ class Ledger(Application[UUID]):
         """The position of the newest event in the store (0 when empty)."""
         return self.recorder.max_notification_id() or 0
 
+    @property
+    def repository(self) -> CopyingRepository:
+        repository = super().repository
+        assert isinstance(repository, CopyingRepository)
+        return repository
+
     def load(self, cls: type, aggregate_id: UUID) -> Aggregate | None:
-        """``repository.get``, or None when nothing is stored under that id. An id of a class
-        that is never snapshotted (a claim, an idempotency record) and not in the cache is read
-        with one query: the repository would first ask the snapshot table, so every lookup that
-        finds nothing (a new bank reference, a new key) would cost two round trips."""
-        repository = self.repository
-        if self.snapshots is not None and cls not in self.snapshotting_intervals:
-            cache = repository.cache
-            try:
-                if cache is None:
-                    raise KeyError(aggregate_id)
-                cache.get(aggregate_id)
-            except KeyError:
-                events = self.events.get(originator_id=aggregate_id)
-                found: Aggregate | None = project_aggregate(None, events)
-                if found is not None and isinstance(repository, CopyingRepository):
-                    repository.keep(found)  # a copy: the caller may change its own
-                return found
+        """``repository.get``, or None when nothing is stored under that id (a class that is
+        never snapshotted is read from its events alone: ``CopyingRepository``)."""
         try:
-            return repository.get(aggregate_id)
+            found: Aggregate = self.repository.get(
+                aggregate_id, from_events_only=cls not in self.snapshotting_intervals
+            )
         except AggregateNotFoundError:
             return None
+        return found
 
 
 class Claim(Aggregate):
