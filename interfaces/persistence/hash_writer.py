@@ -52,7 +52,14 @@ class HashWriter:
             while len(self._known) > KNOWN:
                 self._known.popitem(last=False)
 
-    def after_insert(self, curs: Any, stored: Sequence[StoredEvent], ids: Sequence[int]) -> None:
+    def after_insert(
+        self,
+        curs: Any,
+        stored: Sequence[StoredEvent],
+        ids: Sequence[int],
+        head: HeadRow | None = None,
+    ) -> None:
+        """``head``: the head row, if the caller read it already in this transaction."""
         if not stored:
             return
         events = sorted(
@@ -63,7 +70,8 @@ class HashWriter:
             key=lambda e: e.notification_id,
         )
         self._last.rows = []  # a retried insert starts again
-        head = self.sql.read_head(curs)
+        if head is None:
+            head = self.sql.read_head(curs)
         if head.last_notification_id < head.legacy_upto:  # a backfill has not finished
             head = self.catch_up(curs, head)
         self.append(curs, head, events)

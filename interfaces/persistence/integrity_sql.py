@@ -139,7 +139,10 @@ class IntegritySql:
 
     def read_head(self, curs: Any) -> HeadRow:
         curs.execute(self.q("SELECT * FROM {head}"))
-        row = curs.fetchone()
+        return self.head_of(curs.fetchone())
+
+    @staticmethod
+    def head_of(row: Any) -> HeadRow:
         if row is None:
             return HeadRow(0, 0, b"")
         return HeadRow(
@@ -319,29 +322,32 @@ class PostgresIntegritySql(IntegritySql):
         self, curs: Any, rows: Sequence[HashRow], nodes: Sequence[tuple[int, int, bytes]],
         head: HeadRow,
     ) -> None:  # fmt: skip
+        """One statement (a round trip costs more than the rows): the hashes and the stored
+        subtrees go in by data-modifying CTEs of the head's UPDATE."""
+        parts: list[str] = []
+        params: list[Any] = []
         if rows:
-            curs.execute(
-                self.q(
-                    "INSERT INTO {hashes} (notification_id, leaf_index, originator_id, "
-                    "originator_version, event_hash) SELECT * FROM "
-                    "unnest(%s::bigint[], %s::bigint[], %s::uuid[], %s::bigint[], %s::bytea[])"
-                ),
-                tuple(list(column) for column in zip(*(
-                    (r.notification_id, r.leaf_index, r.originator_id, r.originator_version,
-                     r.event_hash) for r in rows
-                ), strict=True)),
-            )  # fmt: skip
-        if nodes:
-            curs.execute(
-                self.q(
-                    "INSERT INTO {nodes} (level, idx, hash) "
-                    "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])"
-                ),
-                tuple(list(column) for column in zip(*nodes, strict=True)),
+            parts.append(
+                "h AS (INSERT INTO {hashes} (notification_id, leaf_index, originator_id, "
+                "originator_version, event_hash) SELECT * FROM "
+                "unnest(%s::bigint[], %s::bigint[], %s::uuid[], %s::bigint[], %s::bytea[]))"
             )
+            params.extend(list(column) for column in zip(*(
+                (r.notification_id, r.leaf_index, r.originator_id, r.originator_version,
+                 r.event_hash) for r in rows
+            ), strict=True))  # fmt: skip
+        if nodes:
+            parts.append(
+                "n AS (INSERT INTO {nodes} (level, idx, hash) "
+                "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[]))"
+            )
+            params.extend(list(column) for column in zip(*nodes, strict=True))
+        prefix = f"WITH {', '.join(parts)} " if parts else ""
         curs.execute(
-            self.q("UPDATE {head} SET size = %s, last_notification_id = %s, frontier = %s"),
-            (head.size, head.last_notification_id, head.frontier),
+            self.q(
+                prefix + "UPDATE {head} SET size = %s, last_notification_id = %s, frontier = %s"
+            ),
+            (*params, head.size, head.last_notification_id, head.frontier),
         )
 
     def stored_nodes(
