@@ -29,10 +29,12 @@ from domain.errors import (
     IdempotencyKeyReusedError,
 )
 from domain.group_commit import GroupCommit, Job
-from domain.ledger import IdempotencyRecord, Ledger
+from domain.ledger import Claim, IdempotencyRecord, Ledger
 from domain.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
+
+CONTENDED_FOR = 5.0  # seconds an aggregate another process wrote is read from the store only
 
 
 @dataclass(frozen=True)
@@ -49,17 +51,42 @@ class NestedCommandError(Exception):
     """A command ran another command while being prepared: the leader decides it instead."""
 
 
+class StaleReadError(Exception):
+    """A decision taken on what this process knew rested on an aggregate that has moved on in
+    the store since: it is decided again, on what the store holds."""
+
+
 class WrittenVersions:
     """The version each aggregate had after this process last saved it, for the newest
     ``size`` aggregates saved: a decision prepared before one of those saves is stale. (An id
     pushed out was saved more than ``size`` aggregate writes ago, long before any decision
-    still waiting for the leader was prepared.)"""
+    still waiting for the leader was prepared.)
+
+    It also says which cached aggregates a command may read without asking the store
+    (``trusted``): those this process saved last, unless a write of theirs was refused lately
+    because another process had written them (``contend``)."""
 
     def __init__(self, size: int = 65_536) -> None:
         self.size = size
         self._versions: OrderedDict[UUID, int] = OrderedDict()
+        self._contended: OrderedDict[UUID, float] = OrderedDict()
 
     def get(self, aggregate_id: UUID) -> int:
+        return self._versions.get(aggregate_id, 0)
+
+    def contend(self, aggregate_ids: Iterable[UUID]) -> None:
+        """Another writer was there first: for a while, these are not taken from the cache."""
+        until = time.monotonic() + CONTENDED_FOR
+        for aggregate_id in aggregate_ids:
+            self._contended[aggregate_id] = until
+            self._contended.move_to_end(aggregate_id)
+        while len(self._contended) > self.size:
+            self._contended.popitem(last=False)
+
+    def trusted(self, aggregate_id: UUID) -> int:
+        """The version this process saved last, if nobody else is known to write it: 0 if not."""
+        if self._contended.get(aggregate_id, 0.0) > time.monotonic():
+            return 0
         return self._versions.get(aggregate_id, 0)
 
     def record(self, aggregates: Iterable[Aggregate]) -> None:
@@ -90,6 +117,13 @@ class CommandRunner:
     before it in the batch touched those ids, and no write of this process has moved them past
     the versions read. Otherwise, and whenever it was refused or failed, the leader decides it
     again on the batch's state, as above.
+
+    An aggregate this process saved last is read from its cache without asking the store (the
+    process's own writes are the only ones it usually meets). That read is checked before the
+    decision counts: an aggregate the command writes is checked by the store itself (its next
+    version is taken already if another process wrote it, and the batch starts again from the
+    store); one it only read, or any read of a command that was refused, is asked of the store
+    after the decision, and if it has moved on the command is decided again on the store's state.
 
     If a writer in another process changed an aggregate meanwhile, the store refuses the whole
     write and the batch is decided again from fresh state (bounded, with jittered back-off). Each
@@ -138,7 +172,7 @@ class CommandRunner:
         """Decide in the caller's thread on the store's current state; None when the leader
         must decide (refused, failed, or it runs another command inside: that one must not
         commit before the leader decides this one)."""
-        uow = UnitOfWork(self.app)
+        uow = UnitOfWork(self.app, known=self._known)
         self._preparing.on = True
         try:
             outcome = self._decide_in(decide, uow)
@@ -179,7 +213,7 @@ class CommandRunner:
                     result = self._adopt(job, batch) if attempt == 0 else None
                     adopted += result is not None
                     if result is None:
-                        result = self._decide(job, batch)
+                        result = self._decide(job, batch, trusting=attempt == 0)
                     if result is not None:
                         decided.append((job, result))
                 if attempt == 0:
@@ -187,7 +221,9 @@ class CommandRunner:
                 pending = [a for a in batch.values() if a.pending_events]
                 if self._save(pending, [job for job, _ in decided], decided):
                     self._written.record(batch.values())
+                    self._keep(pending)
                     return
+                self._written.contend(a.id for a in pending)
                 conflicts += 1
                 jobs = [job for job, _ in decided]
                 time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt, 5))))
@@ -197,11 +233,17 @@ class CommandRunner:
             if self.on_batch is not None:
                 self.on_batch(size, conflicts)
 
-    def _decide(self, job: Job, batch: dict[UUID, Aggregate]) -> tuple[Any] | None:
+    def _decide(self, job: Job, batch: dict[UUID, Aggregate], trusting: bool) -> tuple[Any] | None:
         """Decide one command into the batch: (result,) if it goes into this write, None if it
         was answered already (refused, or replayed from its Idempotency-Key)."""
+        known = self._known if trusting else None
         try:
-            outcome = job.context.run(self._decide_in, job.work, UnitOfWork(self.app, batch))
+            try:
+                outcome = job.context.run(
+                    self._decide_in, job.work, UnitOfWork(self.app, batch, known)
+                )
+            except StaleReadError:
+                outcome = job.context.run(self._decide_in, job.work, UnitOfWork(self.app, batch))
         except Exception as error:  # the command's own refusal (or fault) is its answer alone
             job.fail(error)
             return None
@@ -218,7 +260,11 @@ class CommandRunner:
                 return replay
         try:
             result = decide(uow)
-        except DomainError:
+        except Exception as error:
+            if self._moved(uow, set()):  # refused (or failed) on a state that is not current
+                raise StaleReadError() from error
+            if not isinstance(error, DomainError):
+                raise
             # The same key may have committed between our check and our reads: then the
             # refusal is an artefact of the race, and the first response is the answer.
             if idempotency is not None:
@@ -226,10 +272,35 @@ class CommandRunner:
                 if replay is not None:
                     return replay
             raise
+        if self._moved(uow, {a.id for a in uow.pending()}):
+            raise StaleReadError()
         if idempotency is not None:
             uow.add(IdempotencyRecord(idempotency[0], idempotency[1], result))
         uow.adopt_into_batch()
         return result
+
+    def _known(self, aggregate_id: UUID) -> Aggregate | None:
+        """A copy of the cached aggregate, if this process saved that version of it last."""
+        version = self._written.trusted(aggregate_id)
+        found: Aggregate | None = (
+            self.app.repository.copy_at(aggregate_id, version) if version else None
+        )
+        return found
+
+    def _moved(self, uow: UnitOfWork, written: set[UUID]) -> bool:
+        """Has any aggregate the command took from the cache, and does not write, moved on in
+        the store since? (One it writes is checked by the store: its next version is taken.)"""
+        return any(
+            self.app.recorder.select_events(aggregate_id, gt=uow.read[aggregate_id], limit=1)
+            for aggregate_id in uow.trusted - written
+        )
+
+    def _keep(self, saved: list[Aggregate]) -> None:
+        """The cache holds what this process just saved (claims and idempotency records are
+        seldom read again: they would only push out the aggregates that are)."""
+        for aggregate in saved:
+            if not isinstance(aggregate, Claim | IdempotencyRecord):
+                self.app.repository.keep(aggregate)
 
     def _save(
         self, pending: list[Aggregate], jobs: list[Job], decided: list[tuple[Job, tuple[Any]]]

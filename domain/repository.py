@@ -13,6 +13,10 @@ newer, puts a copy of it in the cache (replacing, never mutating).
 ``from_events_only``: the caller knows the class is never snapshotted (a claim, an idempotency
 record), so an id not in the cache is read with one query, without asking the snapshot table
 first: a lookup that finds nothing (a new bank reference, a new key) costs one round trip.
+
+``copy_at``: a copy of the cached aggregate, without asking the store, when the cache holds the
+version the caller knows to be the newest it saved (``domain/commands.py`` decides when that
+may be trusted, and how the decision is checked before it counts).
 """
 
 from __future__ import annotations
@@ -63,6 +67,16 @@ class CopyingRepository(Repository[UUID]):
         if made is None:
             raise AggregateNotFoundError(aggregate_id)
         return made
+
+    def copy_at(self, aggregate_id: UUID, version: int) -> Any | None:
+        """A copy of the cached aggregate if the cache holds exactly ``version``; else None."""
+        if self.cache is None:
+            return None
+        try:
+            cached = self.cache.get(aggregate_id)
+        except KeyError:
+            return None
+        return copy.deepcopy(cached) if cached.version == version else None
 
     def keep(self, aggregate: Any) -> None:
         """Put a copy in the cache unless the cache holds this version or a newer one."""

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import TypeVar
 from uuid import UUID
 
 from domain.base import Aggregate
-from domain.errors import (
-    NotFoundError,
-)
+from domain.errors import NotFoundError
 from domain.ledger import Claim, Ledger
 
 A = TypeVar("A", bound=Aggregate)
@@ -20,13 +19,24 @@ class UnitOfWork:
 
     In a group commit, ``batch`` holds the aggregates the commands before this one changed: this
     command reads (a copy of) their changed state, and only if it succeeds are its own changes
-    adopted into the batch, so a refused command leaves nothing behind."""
+    adopted into the batch, so a refused command leaves nothing behind.
 
-    def __init__(self, app: Ledger, batch: dict[UUID, Aggregate] | None = None) -> None:
+    ``known(id)``, if given, answers from what this process knows without asking the store (a
+    copy, or None to ask the store): the ids it answered are ``trusted``, and the command path
+    checks them before the decision counts (``CommandRunner``)."""
+
+    def __init__(
+        self,
+        app: Ledger,
+        batch: dict[UUID, Aggregate] | None = None,
+        known: Callable[[UUID], Aggregate | None] | None = None,
+    ) -> None:
         self.app = app
         self._batch = batch if batch is not None else {}
+        self._known = known
         self._touched: dict[UUID, Aggregate] = {}
         self.read: dict[UUID, int] = {}  # each id read from the store: its version then (0: none)
+        self.trusted: set[UUID] = set()  # the ids of ``read`` that ``known`` answered
         self._minted: set[UUID] = set()
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
@@ -38,7 +48,11 @@ class UnitOfWork:
         elif aggregate_id in self.read:  # looked up already and nothing was there
             return None
         else:
-            found = self.app.load(cls, aggregate_id)
+            found = self._known(aggregate_id) if self._known is not None else None
+            if found is not None:
+                self.trusted.add(aggregate_id)
+            else:
+                found = self.app.load(cls, aggregate_id)
             self.read[aggregate_id] = found.version if found is not None else 0
             if found is None:
                 return None
@@ -93,7 +107,8 @@ class UnitOfWork:
         return [a for a in self._touched.values() if a.pending_events]
 
     def again(self) -> UnitOfWork:
-        """A fresh attempt over the same batch: nothing of this one's reads or changes."""
+        """A fresh attempt over the same batch: nothing of this one's reads or changes, and
+        every read from the store."""
         return UnitOfWork(self.app, self._batch)
 
     def adopt_into_batch(self) -> None:
