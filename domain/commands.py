@@ -62,9 +62,9 @@ class WrittenVersions:
     pushed out was saved more than ``size`` aggregate writes ago, long before any decision
     still waiting for the leader was prepared.)
 
-    It also says which cached aggregates a command may read without asking the store
-    (``trusted``): those this process saved last, unless a write of theirs was refused lately
-    because another process had written them (``contend``)."""
+    It also keeps the aggregates found lately to have moved on in the store behind this
+    process's back (``contend``): for a while a command reads them from the store, not from the
+    cache."""
 
     def __init__(self, size: int = 65_536) -> None:
         self.size = size
@@ -83,11 +83,8 @@ class WrittenVersions:
         while len(self._contended) > self.size:
             self._contended.popitem(last=False)
 
-    def trusted(self, aggregate_id: UUID) -> int:
-        """The version this process saved last, if nobody else is known to write it: 0 if not."""
-        if self._contended.get(aggregate_id, 0.0) > time.monotonic():
-            return 0
-        return self._versions.get(aggregate_id, 0)
+    def contended(self, aggregate_id: UUID) -> bool:
+        return self._contended.get(aggregate_id, 0.0) > time.monotonic()
 
     def record(self, aggregates: Iterable[Aggregate]) -> None:
         for aggregate in aggregates:
@@ -118,12 +115,13 @@ class CommandRunner:
     the versions read. Otherwise, and whenever it was refused or failed, the leader decides it
     again on the batch's state, as above.
 
-    An aggregate this process saved last is read from its cache without asking the store (the
-    process's own writes are the only ones it usually meets). That read is checked before the
-    decision counts: an aggregate the command writes is checked by the store itself (its next
-    version is taken already if another process wrote it, and the batch starts again from the
-    store); one it only read, or any read of a command that was refused, is asked of the store
-    after the decision, and if it has moved on the command is decided again on the store's state.
+    A first decision reads cached aggregates from the cache without asking the store (it is
+    current unless another process wrote since). That read is checked before the decision
+    counts: an aggregate the command writes is checked by the store itself (its next version is
+    taken already if another process wrote it, and the batch starts again from the store); those
+    it only read, or every one a refused command read, are asked of the store in one query after
+    the decision, and if one has moved on the command is decided again on the store's state.
+    Either way those aggregates are read from the store for a while (``CONTENDED_FOR``).
 
     If a writer in another process changed an aggregate meanwhile, the store refuses the whole
     write and the batch is decided again from fresh state (bounded, with jittered back-off). Each
@@ -280,27 +278,31 @@ class CommandRunner:
         return result
 
     def _known(self, aggregate_id: UUID) -> Aggregate | None:
-        """A copy of the cached aggregate, if this process saved that version of it last."""
-        version = self._written.trusted(aggregate_id)
-        found: Aggregate | None = (
-            self.app.repository.copy_at(aggregate_id, version) if version else None
-        )
+        """A copy of the cached aggregate, unless it was found lately to have moved behind the
+        cache's back."""
+        if self._written.contended(aggregate_id):
+            return None
+        found: Aggregate | None = self.app.repository.cached_copy(aggregate_id)
         return found
 
     def _moved(self, uow: UnitOfWork, written: set[UUID]) -> bool:
         """Has any aggregate the command took from the cache, and does not write, moved on in
         the store since? (One it writes is checked by the store: its next version is taken.)"""
-        return any(
-            self.app.recorder.select_events(aggregate_id, gt=uow.read[aggregate_id], limit=1)
-            for aggregate_id in uow.trusted - written
-        )
+        unchecked = [i for i in uow.trusted if i not in written]
+        if not unchecked:
+            return False
+        stored = self.app.versions_of(unchecked)
+        moved = [i for i in unchecked if stored.get(i, 0) > uow.read[i]]
+        self._written.contend(moved)
+        return bool(moved)
 
     def _keep(self, saved: list[Aggregate]) -> None:
-        """The cache holds what this process just saved (claims and idempotency records are
-        seldom read again: they would only push out the aggregates that are)."""
+        """The cache holds what this process just saved (a claim or an idempotency record only
+        if it was cached already: most are never read again, and would push out the aggregates
+        that are)."""
         for aggregate in saved:
-            if not isinstance(aggregate, Claim | IdempotencyRecord):
-                self.app.repository.keep(aggregate)
+            seldom = isinstance(aggregate, Claim | IdempotencyRecord)
+            self.app.repository.keep(aggregate, only_if_cached=seldom)
 
     def _save(
         self, pending: list[Aggregate], jobs: list[Job], decided: list[tuple[Job, tuple[Any]]]

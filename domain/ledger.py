@@ -10,7 +10,7 @@ The command path is ``domain/commands.py`` (``CommandRunner``), over a ``domain/
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -68,6 +68,20 @@ class Ledger(Application[UUID]):
     def head(self) -> int:
         """The position of the newest event in the store (0 when empty)."""
         return self.recorder.max_notification_id() or 0
+
+    def versions_of(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, int]:
+        """The stored version of each aggregate (absent: nothing stored), in one query where the
+        recorder has one (``versions_of``, interfaces/persistence/recorders.py)."""
+        one_query = getattr(self.recorder, "versions_of", None)
+        if one_query is not None:
+            found: dict[UUID, int] = one_query(aggregate_ids)
+            return found
+        versions = {}
+        for aggregate_id in aggregate_ids:
+            last = self.recorder.select_events(aggregate_id, desc=True, limit=1)
+            if last:
+                versions[aggregate_id] = last[0].originator_version
+        return versions
 
     @property
     def repository(self) -> CopyingRepository:

@@ -14,9 +14,8 @@ newer, puts a copy of it in the cache (replacing, never mutating).
 record), so an id not in the cache is read with one query, without asking the snapshot table
 first: a lookup that finds nothing (a new bank reference, a new key) costs one round trip.
 
-``copy_at``: a copy of the cached aggregate, without asking the store, when the cache holds the
-version the caller knows to be the newest it saved (``domain/commands.py`` decides when that
-may be trusted, and how the decision is checked before it counts).
+``cached_copy``: a copy of the cached aggregate without asking the store, for a caller that
+checks against the store afterwards whether it was current (``domain/commands.py``).
 """
 
 from __future__ import annotations
@@ -68,18 +67,19 @@ class CopyingRepository(Repository[UUID]):
             raise AggregateNotFoundError(aggregate_id)
         return made
 
-    def copy_at(self, aggregate_id: UUID, version: int) -> Any | None:
-        """A copy of the cached aggregate if the cache holds exactly ``version``; else None."""
+    def cached_copy(self, aggregate_id: UUID) -> Any | None:
+        """A copy of the cached aggregate, as it was when last read or saved here; else None."""
         if self.cache is None:
             return None
         try:
             cached = self.cache.get(aggregate_id)
         except KeyError:
             return None
-        return copy.deepcopy(cached) if cached.version == version else None
+        return copy.deepcopy(cached)
 
-    def keep(self, aggregate: Any) -> None:
-        """Put a copy in the cache unless the cache holds this version or a newer one."""
+    def keep(self, aggregate: Any, *, only_if_cached: bool = False) -> None:
+        """Put a copy in the cache unless the cache holds this version or a newer one (or,
+        ``only_if_cached``, unless it holds no version of it at all)."""
         if self.cache is None:
             return
         with self._keeping:
@@ -87,5 +87,7 @@ class CopyingRepository(Repository[UUID]):
                 current = self.cache.get(aggregate.id)
             except KeyError:
                 current = None
+            if current is None and only_if_cached:
+                return
             if current is None or current.version < aggregate.version:
                 self.cache.put(aggregate.id, copy.deepcopy(aggregate))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -50,6 +51,18 @@ class HashingPostgresRecorder(PostgresApplicationRecorder):
         self._opening = "; ".join(
             [_text(s) for s in opening] + [self.integrity.q("SELECT * FROM {head}")]
         )
+        self._versions_of = self.integrity.q(
+            "SELECT k.id, (SELECT originator_version FROM {events} WHERE originator_id = k.id "
+            "ORDER BY originator_version DESC LIMIT 1) AS version "
+            "FROM unnest(%s::uuid[]) AS k(id)"
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def versions_of(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, int]:
+        """Each aggregate's newest stored version, in one query (an index probe per id)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._versions_of, (list(aggregate_ids),), prepare=True)
+            return {row["id"]: int(row["version"]) for row in curs.fetchall() if row["version"]}
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -110,3 +110,31 @@ def test_an_account_only_read_is_asked_of_the_store_when_another_process_moved_i
     assert seen[-1] == cny("111.00")
     assert seen[0] == cny("100.00")  # it was first decided on the cache, then again
     assert there.ledger.repository.get(Claim.create_id("balance-note", f"{company}:{len(seen)}"))
+
+
+def test_a_claim_cached_by_a_read_and_moved_elsewhere_is_read_again(
+    workers: tuple[Worker, Worker],
+) -> None:
+    """Cached by an earlier command's read, not by a write of this process; the command only
+    reads it, and names its holder in a new note."""
+    here, there = workers
+    first, second = uuid4(), uuid4()
+    lane_id = Claim.create_id("lane", "X9")
+    holders: list[UUID | None] = []
+
+    def note_the_holder(uow: UnitOfWork) -> None:
+        holder = uow.get(Claim, lane_id).owner_id
+        holders.append(holder)
+        assert holder is not None
+        uow.claim("lane-note", f"X9:{holder}", holder)
+
+    def move(uow: UnitOfWork) -> None:
+        uow.get(Claim, lane_id).transfer(second)
+
+    with acting(CLOCK):
+        there.funds.runner.run(lambda uow: uow.claim("lane", "X9", first))
+        here.funds.runner.run(note_the_holder)  # reads the lane from the store: now cached
+        there.funds.runner.run(move)
+        here.funds.runner.run(note_the_holder)
+    assert holders[0] == first and holders[-1] == second
+    assert there.ledger.repository.get(Claim.create_id("lane-note", f"X9:{second}"))
