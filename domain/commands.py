@@ -60,31 +60,14 @@ class WrittenVersions:
     """The version each aggregate had after this process last saved it, for the newest
     ``size`` aggregates saved: a decision prepared before one of those saves is stale. (An id
     pushed out was saved more than ``size`` aggregate writes ago, long before any decision
-    still waiting for the leader was prepared.)
-
-    It also keeps the aggregates found lately to have moved on in the store behind this
-    process's back (``contend``): for a while a command reads them from the store, not from the
-    cache."""
+    still waiting for the leader was prepared.)"""
 
     def __init__(self, size: int = 65_536) -> None:
         self.size = size
         self._versions: OrderedDict[UUID, int] = OrderedDict()
-        self._contended: OrderedDict[UUID, float] = OrderedDict()
 
     def get(self, aggregate_id: UUID) -> int:
         return self._versions.get(aggregate_id, 0)
-
-    def contend(self, aggregate_ids: Iterable[UUID]) -> None:
-        """Another writer was there first: for a while, these are not taken from the cache."""
-        until = time.monotonic() + CONTENDED_FOR
-        for aggregate_id in aggregate_ids:
-            self._contended[aggregate_id] = until
-            self._contended.move_to_end(aggregate_id)
-        while len(self._contended) > self.size:
-            self._contended.popitem(last=False)
-
-    def contended(self, aggregate_id: UUID) -> bool:
-        return self._contended.get(aggregate_id, 0.0) > time.monotonic()
 
     def record(self, aggregates: Iterable[Aggregate]) -> None:
         for aggregate in aggregates:
@@ -92,6 +75,27 @@ class WrittenVersions:
             self._versions.move_to_end(aggregate.id)
         while len(self._versions) > self.size:
             self._versions.popitem(last=False)
+
+
+class Contended:
+    """The aggregates found lately to have moved on in the store behind this process's back
+    (the newest ``size``): for ``CONTENDED_FOR`` seconds a command reads them from the store,
+    not from the cache."""
+
+    def __init__(self, size: int = 65_536) -> None:
+        self.size = size
+        self._until: OrderedDict[UUID, float] = OrderedDict()
+
+    def mark(self, aggregate_ids: Iterable[UUID]) -> None:
+        until = time.monotonic() + CONTENDED_FOR
+        for aggregate_id in aggregate_ids:
+            self._until[aggregate_id] = until
+            self._until.move_to_end(aggregate_id)
+        while len(self._until) > self.size:
+            self._until.popitem(last=False)
+
+    def __contains__(self, aggregate_id: UUID) -> bool:
+        return self._until.get(aggregate_id, 0.0) > time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ class CommandRunner:
         self.on_batch = on_batch
         self._group = GroupCommit(self._commit, max_batch)
         self._written = WrittenVersions()  # what this process's saves made of each aggregate
+        self._contended = Contended()  # moved behind the cache's back lately: read the store
         self._preparing = threading.local()
         # The share of prepared decisions the leader could keep, recently: when most are
         # decided again (many callers on one account), preparing is wasted work, so fewer
@@ -221,7 +226,7 @@ class CommandRunner:
                     self._written.record(batch.values())
                     self._keep(pending)
                     return
-                self._written.contend(a.id for a in pending)
+                self._contended.mark(a.id for a in pending)
                 conflicts += 1
                 jobs = [job for job, _ in decided]
                 time.sleep(random.uniform(0, self.backoff * (2 ** min(attempt, 5))))
@@ -280,7 +285,7 @@ class CommandRunner:
     def _known(self, aggregate_id: UUID) -> Aggregate | None:
         """A copy of the cached aggregate, unless it was found lately to have moved behind the
         cache's back."""
-        if self._written.contended(aggregate_id):
+        if aggregate_id in self._contended:
             return None
         found: Aggregate | None = self.app.repository.cached_copy(aggregate_id)
         return found
@@ -293,7 +298,7 @@ class CommandRunner:
             return False
         stored = self.app.versions_of(unchecked)
         moved = [i for i in unchecked if stored.get(i, 0) > uow.read[i]]
-        self._written.contend(moved)
+        self._contended.mark(moved)
         return bool(moved)
 
     def _keep(self, saved: list[Aggregate]) -> None:
