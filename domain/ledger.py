@@ -86,7 +86,8 @@ class Ledger(Application[UUID]):
     @property
     def repository(self) -> CopyingRepository:
         repository = super().repository
-        assert isinstance(repository, CopyingRepository)
+        if not isinstance(repository, CopyingRepository):  # construct_repository makes one
+            raise TypeError(f"the Ledger's repository is a {type(repository).__name__}")
         return repository
 
     def load(self, cls: type, aggregate_id: UUID) -> Aggregate | None:
