@@ -4,16 +4,39 @@ A declared ``Content-Length`` over the limit is refused before the app runs, so 
 and nothing is written. A body sent without one (``Transfer-Encoding: chunked``) is counted as
 it arrives and refused the moment it passes the limit, so no request makes a worker hold more
 than the limit in memory.
+
+Before either refusal the rest of a body already on its way is read and thrown away, up to
+``DRAIN_BYTES`` or ``DRAIN_SECONDS``: a server that closes with unread bytes makes the kernel
+reset the connection, and the reset can arrive before the client has read the 413, so the client
+sees "connection reset" instead of the answer (the lingering close of HTTP servers). A client that
+asked ``Expect: 100-continue`` has sent nothing yet and is not invited to.
 """
 
 from __future__ import annotations
 
+import anyio
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from interfaces.api.problems import spoken_in
 from interfaces.api.responses import problem
+
+DRAIN_BYTES = 4 * 1024 * 1024
+DRAIN_SECONDS = 2.0
+
+
+async def _drain(receive: Receive) -> None:
+    """Read and drop the rest of the body, within the bounds above; never holds it."""
+    budget = DRAIN_BYTES
+    with anyio.move_on_after(DRAIN_SECONDS):
+        while budget >= 0:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            budget -= len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
 
 
 class BodyTooLargeError(HTTPException):
@@ -32,8 +55,12 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = (Headers(scope=scope).get("content-length") or "").strip()
+        headers = Headers(scope=scope)
+        declared = (headers.get("content-length") or "").strip()
         if declared.isdigit() and (len(declared) > 18 or int(declared) > self.max_bytes):
+            waits = "100-continue" in headers.get("expect", "").lower()
+            if not waits and len(declared) <= 18 and int(declared) - self.max_bytes <= DRAIN_BYTES:
+                await _drain(receive)
             await self._refuse(scope, receive, send)
             return
         received = 0
@@ -45,6 +72,8 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    if message.get("more_body", False):
+                        await _drain(receive)
                     raise BodyTooLargeError(self.max_bytes)
             return message
 
