@@ -530,9 +530,10 @@ def test_money_as_a_json_number_is_refused(api: Api, finance: str, buyer: tuple[
 FINANCE_ONLY = [
     ("payments", {"amount": "10.00", "bank_reference": "REF-9"}),
     ("allocations", {"amount": "10.00", "category": "HRC"}),
-    (f"transfers/{uuid4()}/approve", None),
-    (f"refunds/{uuid4()}/approve", None),
-    (f"refunds/{uuid4()}/paid", {"bank_reference": "OUT-1"}),
+    # fixed ids (no such request exists): test ids must be the same in every pytest-xdist worker
+    ("transfers/3f0c7f52-0d7e-4a36-9a51-0b6c1a2e9d01/approve", None),
+    ("refunds/3f0c7f52-0d7e-4a36-9a51-0b6c1a2e9d02/approve", None),
+    ("refunds/3f0c7f52-0d7e-4a36-9a51-0b6c1a2e9d03/paid", {"bank_reference": "OUT-1"}),
     ("credit-line", CREDIT_LINE),
     ("rebate-credits", {"amount": "10.00", "reference": "R-1"}),
     ("breach-penalties", {"amount": "10.00", "breach_notice": "BN-1"}),
