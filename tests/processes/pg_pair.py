@@ -85,7 +85,7 @@ def primary_and_standby() -> Iterator[Pair]:
             conn.execute(f"CREATE DATABASE {DBNAME} OWNER {USER}")
         _as_owner(
             PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary_port), "-U",
-            "postgres", "-D", standby, "-R", "-X", "stream", cwd=folder,
+            "postgres", "-D", standby, "-R", "-X", "stream", "-c", "fast", cwd=folder,
         )  # fmt: skip
         standby_port = free_port()
         _start(folder, standby, standby_port)
