@@ -180,5 +180,8 @@ def test_many_waiting_requests_do_not_starve_the_server(server: tuple[str, Servi
         assert seconds < WAIT_SECONDS / 2, f"{name} took {seconds:.2f}s while {WAITERS} waited"
     answers = {(r.status_code, r.json()["code"]) for _, r in found["waits"]}
     assert answers == {(503, "read_model_behind")}
-    slowest = max(seconds for seconds, _ in found["waits"])
-    assert slowest < WAIT_SECONDS + 2.0  # all waited side by side, none queued for a thread
+    # all waited side by side, none queued for a thread: a wait that had to queue for a worker
+    # thread would start only when an earlier wait ended, a whole WAIT_SECONDS after the first
+    # ones; the spread, not the slowest alone, so that a loaded machine's slowness cancels out
+    lengths = [seconds for seconds, _ in found["waits"]]
+    assert max(lengths) - min(lengths) < WAIT_SECONDS, (min(lengths), max(lengths))
