@@ -16,18 +16,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from domain.accounts.account import Account
 from domain.intents import FuturesIntent, IntentState
 from domain.intents.values import intent_number
 from domain.values import Quantity
 from projections.base import Projection, event_class, on
+from projections.company_scope import CompanyScope
 from projections.database import Transaction
 from projections.tracking.rows import tonnes
 from projections.tracking.tables import insert_row, update_row, utc
 
-CompanyBound = event_class(Account, "CompanyBound")
-ManagerBound = event_class(Account, "ManagerBound")
-ManagerBindingLapsed = event_class(Account, "ManagerBindingLapsed")
 Submitted = event_class(FuturesIntent, "Submitted")
 Supplemented = event_class(FuturesIntent, "Supplemented")
 Confirmed = event_class(FuturesIntent, "Confirmed")
@@ -61,34 +58,14 @@ DDL = (
 )
 
 
-class IntentTrackingProjection(Projection):
+class IntentTrackingProjection(CompanyScope, Projection):
     name = "intents"
     tables = TABLES
+    companies_table = "intent_companies"
 
     def create_tables(self, tx: Transaction) -> None:
         for statement in DDL:
             tx.ddl(statement)
-
-    # ---- companies: names and managers (the managers' scope) -----------------------------
-    @on(CompanyBound)
-    def company_bound(self, event: Any, tx: Transaction) -> None:
-        self._company(tx, event, "company_name", event.company.name)
-
-    @on(ManagerBound)
-    def manager_bound(self, event: Any, tx: Transaction) -> None:
-        self._company(tx, event, "manager_id", event.manager_id)
-
-    @on(ManagerBindingLapsed)
-    def binding_lapsed(self, event: Any, tx: Transaction) -> None:
-        self._company(tx, event, "manager_id", None)
-
-    @staticmethod
-    def _company(tx: Transaction, event: Any, column: str, value: Any) -> None:
-        tx.execute(
-            f"INSERT INTO intent_companies (company_id, {column}) VALUES (%s, %s) "
-            f"ON CONFLICT (company_id) DO UPDATE SET {column} = excluded.{column}",
-            (event.originator_id, value),
-        )
 
     # ---- the intent (as ``domain/intents/intent.py``'s appliers) -------------------------
     @on(Submitted)

@@ -25,18 +25,15 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from domain.accounts.account import Account
 from domain.rebates.basis import TierProgress
 from domain.rebates.period import RebateAccount, RebatePeriod
 from domain.rebates.policy import RebatePolicy
 from domain.rebates.values import Period, PolicyTerms
 from projections.base import Projection, event_class, on
+from projections.company_scope import CompanyScope
 from projections.database import Transaction, to_decimal
 from projections.tracking.tables import business_date, insert_row, update_row, utc
 
-CompanyBound = event_class(Account, "CompanyBound")
-ManagerBound = event_class(Account, "ManagerBound")
-ManagerBindingLapsed = event_class(Account, "ManagerBindingLapsed")
 PolicyCreated = event_class(RebatePolicy, "Created")
 PolicyRevised = event_class(RebatePolicy, "Revised")
 AccountOpened = event_class(RebateAccount, "Opened")
@@ -104,34 +101,14 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-class RebatesProjection(Projection):
+class RebatesProjection(CompanyScope, Projection):
     name = "rebates"
     tables = TABLES
+    companies_table = "rebate_companies"
 
     def create_tables(self, tx: Transaction) -> None:
         for statement in DDL:
             tx.ddl(statement)
-
-    # ---- companies: names and managers (the managers' scope) -----------------------------
-    @on(CompanyBound)
-    def company_bound(self, event: Any, tx: Transaction) -> None:
-        self._company(tx, event, "company_name", event.company.name)
-
-    @on(ManagerBound)
-    def manager_bound(self, event: Any, tx: Transaction) -> None:
-        self._company(tx, event, "manager_id", event.manager_id)
-
-    @on(ManagerBindingLapsed)
-    def binding_lapsed(self, event: Any, tx: Transaction) -> None:
-        self._company(tx, event, "manager_id", None)
-
-    @staticmethod
-    def _company(tx: Transaction, event: Any, column: str, value: Any) -> None:
-        tx.execute(
-            f"INSERT INTO rebate_companies (company_id, {column}) VALUES (%s, %s) "
-            f"ON CONFLICT (company_id) DO UPDATE SET {column} = excluded.{column}",
-            (event.originator_id, value),
-        )
 
     # ---- policies ------------------------------------------------------------------------
     @on(PolicyCreated)

@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from domain.accounts.account import Account
 from domain.trading.contract import Contract, ContractState
 from domain.trading.order import Order, OrderStatus, PaymentStatus, ShippingStatus
 from projections.base import Projection, event_class, on
+from projections.company_scope import CompanyScope
 from projections.database import Transaction
 from projections.tracking.fulfilment import FulfilmentTracking
 from projections.tracking.tables import (
@@ -33,9 +33,6 @@ from projections.tracking.view import TrackingView
 
 __all__ = ["TrackingProjection", "TrackingView"]
 
-CompanyBound = event_class(Account, "CompanyBound")
-ManagerBound = event_class(Account, "ManagerBound")
-ManagerBindingLapsed = event_class(Account, "ManagerBindingLapsed")
 Placed = event_class(Order, "Placed")
 ContractPaid = event_class(Order, "ContractPaid")
 ContractShipped = event_class(Order, "ContractShipped")
@@ -65,35 +62,15 @@ S = ContractState
 ZERO, NO_TONNES = Decimal("0.00"), Decimal("0.000")
 
 
-class TrackingProjection(FulfilmentTracking, Projection):
+class TrackingProjection(CompanyScope, FulfilmentTracking, Projection):
     name = "tracking"
     version = 2  # 2: NUMERIC(28,2) amounts and NUMERIC(28,3) tonnes (projections/database.py)
     tables = TABLES
+    companies_table = "tracking_companies"
 
     def create_tables(self, tx: Transaction) -> None:
         for statement in DDL:
             tx.ddl(statement)
-
-    # ---- companies: names and managers (the managers' scope) -----------------------------
-    @on(CompanyBound)
-    def company_bound(self, event: Any, tx: Transaction) -> None:
-        self._company(tx, event, "company_name", event.company.name)
-
-    @on(ManagerBound)
-    def manager_bound(self, event: Any, tx: Transaction) -> None:
-        self._company(tx, event, "manager_id", event.manager_id)
-
-    @on(ManagerBindingLapsed)
-    def binding_lapsed(self, event: Any, tx: Transaction) -> None:
-        self._company(tx, event, "manager_id", None)
-
-    @staticmethod
-    def _company(tx: Transaction, event: Any, column: str, value: Any) -> None:
-        tx.execute(
-            f"INSERT INTO tracking_companies (company_id, {column}) VALUES (%s, %s) "
-            f"ON CONFLICT (company_id) DO UPDATE SET {column} = excluded.{column}",
-            (event.originator_id, value),
-        )
 
     # ---- orders (as ``domain/trading/order.py``'s appliers) --------------------------------------
     @on(Placed)
